@@ -1,0 +1,1 @@
+"""Retrieval, answering, API and UI over the ingested index."""

@@ -1,0 +1,213 @@
+"""The ``woonzorg`` command line: ingest, search, documents, serve."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ingest.pipeline import REJECTED, FileOutcome, Ingestor
+from ingest.settings import Settings
+
+app = typer.Typer(help="Woonzorg-assistent: beleidsdocumenten over wonen en zorg doorzoeken.", no_args_is_help=True)
+console = Console(stderr=True)
+out = Console()
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Meer logregels.")] = False) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(message)s",
+        handlers=[RichHandler(console=console, show_path=False)],
+    )
+    for noisy in ("httpx", "chromadb", "bm25s"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+class RichIngestProgress:
+    """Progress bars for files, pages read and embeddings (the slow step)."""
+
+    def __init__(self, progress: Progress, total_files: int) -> None:
+        self._p = progress
+        self._files = progress.add_task("bestanden", total=total_files)
+        self._pages = progress.add_task("pagina's", total=None, visible=False)
+        self._embed = progress.add_task("embeddings", total=None, visible=False)
+
+    def file_started(self, name: str) -> None:
+        self._p.update(self._files, description=f"bestanden · {name}")
+        self._p.reset(self._pages, total=None, visible=False)
+        self._p.reset(self._embed, total=None, visible=False)
+
+    def pages_read(self, done: int, total: int) -> None:
+        self._p.update(self._pages, completed=done, total=total, visible=True)
+
+    def embedded(self, done: int, total: int) -> None:
+        self._p.update(self._embed, completed=done, total=total, visible=True)
+
+    def file_done(self, outcome: FileOutcome) -> None:
+        self._p.advance(self._files)
+
+
+def _summary(outcomes: list[FileOutcome]) -> Table:
+    table = Table(title="Resultaat ingest", show_lines=False)
+    for col in ("bestand", "uitkomst", "pagina's", "chunks", "nieuw ingebed", "sec", "toelichting"):
+        table.add_column(col, overflow="fold")
+    styles = {"ingested": "green", "replaced": "green", "unchanged": "dim", "alias": "cyan", REJECTED: "red"}
+    for o in outcomes:
+        table.add_row(
+            o.file,
+            f"[{styles.get(o.status, '')}]{o.status}[/]",
+            str(o.pages),
+            str(o.chunks),
+            str(o.embedded),
+            f"{o.seconds:.1f}",
+            o.message,
+        )
+    return table
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="PDF-bestanden of mappen.")],
+    strict: Annotated[bool, typer.Option(help="Exitcode 1 als een bestand is geweigerd.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Uitkomsten als JSON op stdout.")] = False,
+) -> None:
+    """Lees PDF's in (idempotent: dezelfde inhoud wordt niet opnieuw verwerkt)."""
+    settings = _settings()
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        console.print(f"[red]Niet gevonden:[/] {', '.join(missing)}")
+        raise typer.Exit(2)
+    from ingest.pipeline import discover_pdfs
+
+    files = discover_pdfs(paths)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        ingestor = Ingestor(settings, progress=RichIngestProgress(progress, len(files)))
+        try:
+            outcomes = ingestor.ingest_paths(files)
+        finally:
+            ingestor.close()
+    console.print(_summary(outcomes))
+    if as_json:
+        out.print_json(json.dumps([o.__dict__ for o in outcomes], ensure_ascii=False))
+    if strict and any(o.status == REJECTED for o in outcomes):
+        raise typer.Exit(1)
+
+
+def _passage_json(p: Any) -> dict[str, Any]:
+    return {
+        "file": p.file,
+        "page": p.page,
+        "section": p.section,
+        "text": p.text,
+        "score": round(p.score, 6),
+        "doc_id": p.doc_id,
+        "chunk_id": p.chunk_id,
+    }
+
+
+@app.command()
+def search(
+    query: Annotated[str | None, typer.Argument(help="De zoekvraag.")] = None,
+    k: Annotated[int, typer.Option("--k", help="Aantal resultaten.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON op stdout.")] = False,
+    jsonl: Annotated[Path | None, typer.Option("--jsonl", help="Vragenbestand (JSONL met id en question).")] = None,
+    mode: Annotated[str, typer.Option(help="hybrid, bm25 of dense.")] = "hybrid",
+) -> None:
+    """Zoek passages (hybride BM25 + semantisch)."""
+    from assistant.followups import retrieval_query
+    from assistant.retrieval import HybridSearcher
+    from assistant.search_index import SearchIndex
+
+    if mode not in ("hybrid", "bm25", "dense"):
+        console.print("[red]--mode moet hybrid, bm25 of dense zijn[/]")
+        raise typer.Exit(2)
+    if (query is None) == (jsonl is None):
+        console.print("[red]Geef óf een vraag óf --jsonl BESTAND.[/]")
+        raise typer.Exit(2)
+    searcher = HybridSearcher(SearchIndex(_settings()))
+    if jsonl is not None:
+        earlier: dict[str, tuple[str, str | None]] = {}
+        for n, line in enumerate(jsonl.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                qid, question = str(item["id"]), str(item["question"])
+            except (ValueError, KeyError, TypeError) as exc:
+                console.print(f"[red]regel {n} overgeslagen: geen geldige JSON met id en question ({exc})[/]")
+                continue
+            context = item.get("context")
+            earlier[qid] = (question, context)
+            hits = searcher.search(retrieval_query(question, context, earlier), k=max(k, 10), mode=mode)  # type: ignore[arg-type]
+            sys.stdout.write(
+                json.dumps({"id": qid, "results": [_passage_json(p) for p in hits]}, ensure_ascii=False) + "\n"
+            )
+        return
+    assert query is not None
+    hits = searcher.search(query, k=k, mode=mode)  # type: ignore[arg-type]
+    if as_json:
+        out.print_json(json.dumps([_passage_json(p) for p in hits], ensure_ascii=False))
+        return
+    for i, p in enumerate(hits, 1):
+        out.print(f"[bold]{i}. {p.file}[/] p. {p.page}  [dim]{p.section}  score {p.score:.4f}[/]")
+        out.print("   " + " ".join(p.text.split())[:400])
+
+
+@app.command()
+def documents(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Toon wat er geïndexeerd is."""
+    from ingest.registry import Registry
+
+    registry = Registry(_settings().registry_path)
+    docs = registry.documents()
+    if as_json:
+        out.print_json(json.dumps([d.__dict__ for d in docs], ensure_ascii=False, default=str))
+        return
+    table = Table(title=f"{len(docs)} documenten")
+    for col in ("doc_id", "bestand", "titel", "pagina's", "chunks", "status", "aliassen"):
+        table.add_column(col, overflow="fold")
+    for d in docs:
+        table.add_row(d.doc_id, d.file, d.title, str(d.page_count), str(d.chunk_count), d.status, ", ".join(d.aliases))
+    out.print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Adres (standaard 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Poort (standaard 8000).")] = None,
+) -> None:
+    """Start de API (en later de chat-UI)."""
+    import uvicorn
+
+    from assistant.api.app import create_app
+
+    settings = _settings()
+    host = host or settings.host
+    port = port or settings.port
+    console.print(f"Woonzorg-assistent op http://{host}:{port}  (API-documentatie: /docs)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,161 @@
+"""Hybrid retrieval: BM25 + dense as llama-index retrievers, fused with weighted RRF.
+
+Filters are resolved to doc ids and applied *inside* each retriever (Chroma
+``where``, BM25 mask) — before ranking, never after.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Literal
+
+from llama_index.core.llms import MockLLM
+from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
+from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+from assistant.search_index import SearchFilters, SearchIndex
+from ingest.models import Chunk
+
+Mode = Literal["hybrid", "bm25", "dense"]
+
+
+@dataclass
+class Passage:
+    chunk_id: str
+    doc_id: str
+    file: str
+    title: str
+    page: int
+    section: str
+    text: str
+    score: float
+    char_start: int
+    char_end: int
+    kind: str = "prose"
+    ranks: dict[str, int] = field(default_factory=dict)
+
+
+def _node(chunk: Chunk, score: float) -> NodeWithScore:
+    node = TextNode(id_=chunk.chunk_id, text=chunk.text, metadata={"doc_id": chunk.doc_id, "page": chunk.page})
+    return NodeWithScore(node=node, score=score)
+
+
+class Bm25Retriever(BaseRetriever):
+    def __init__(self, index: SearchIndex, k: int, doc_ids: list[str] | None) -> None:
+        super().__init__()
+        self._index, self._k, self._doc_ids = index, k, doc_ids
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        allowed = None
+        if self._doc_ids is not None:
+            wanted = set(self._doc_ids)
+            allowed = self._index.bm25.mask_for({cid for cid, c in self._index.chunks.items() if c.doc_id in wanted})
+        hits = self._index.bm25.search(query_bundle.query_str, self._k, allowed)
+        return [_node(self._index.chunks[cid], s) for cid, s in hits if cid in self._index.chunks]
+
+
+class DenseRetriever(BaseRetriever):
+    def __init__(self, index: SearchIndex, k: int, doc_ids: list[str] | None) -> None:
+        super().__init__()
+        self._index, self._k, self._doc_ids = index, k, doc_ids
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        doc_ids = self._doc_ids if self._doc_ids is not None else list(self._index.documents)
+        hits = self._index.store.query(self._index.query_vector(query_bundle.query_str), self._k, doc_ids)
+        return [_node(self._index.chunks[cid], s) for cid, s in hits if cid in self._index.chunks]
+
+
+class WeightedRRFRetriever(QueryFusionRetriever):
+    """llama-index's fusion retriever with per-retriever weights and a tunable k in RRF."""
+
+    def __init__(self, retrievers: list[BaseRetriever], weights: list[float], k: int, rrf_k: float) -> None:
+        super().__init__(
+            retrievers,
+            llm=MockLLM(),
+            mode=FUSION_MODES.RECIPROCAL_RANK,
+            similarity_top_k=k,
+            num_queries=1,
+            use_async=False,
+            retriever_weights=weights,
+        )
+        self._rrf_k = rrf_k
+
+    def _reciprocal_rerank_fusion(self, results: dict[tuple[str, int], list[NodeWithScore]]) -> list[NodeWithScore]:
+        fused: dict[str, float] = {}
+        nodes: dict[str, NodeWithScore] = {}
+        for (_, idx), hits in results.items():
+            weight = self._retriever_weights[idx]
+            for rank, hit in enumerate(hits):
+                nid = hit.node.node_id
+                nodes.setdefault(nid, hit)
+                fused[nid] = fused.get(nid, 0.0) + weight / (self._rrf_k + rank + 1)
+        ordered = sorted(fused, key=fused.__getitem__, reverse=True)
+        return [NodeWithScore(node=nodes[n].node, score=fused[n]) for n in ordered]
+
+
+class HybridSearcher:
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+
+    def retrieve_chunks(
+        self, query: str, k: int | None = None, filters: SearchFilters | None = None, mode: Mode = "hybrid"
+    ) -> list[NodeWithScore]:
+        s = self.index.settings
+        k = k or s.retrieve_candidates
+        doc_ids = self.index.allowed_doc_ids(filters)
+        bm25 = Bm25Retriever(self.index, s.retrieve_candidates, doc_ids)
+        dense = DenseRetriever(self.index, s.retrieve_candidates, doc_ids)
+        if mode == "bm25":
+            return bm25.retrieve(query)[:k]
+        if mode == "dense":
+            return dense.retrieve(query)[:k]
+        fusion = WeightedRRFRetriever(
+            [bm25, dense], [s.bm25_weight, s.dense_weight], 2 * s.retrieve_candidates, s.rrf_k
+        )
+        return fusion.retrieve(query)[:k]
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        filters: SearchFilters | None = None,
+        mode: Mode = "hybrid",
+        per_page: bool = True,
+    ) -> list[Passage]:
+        """Best passages; with ``per_page`` only the best chunk of each page (page-level ranking)."""
+        hits = self.retrieve_chunks(query, None, filters, mode)
+        out: list[Passage] = []
+        seen: set[tuple[str, int]] = set()
+        for hit in hits:
+            chunk = self.index.chunks[hit.node.node_id]
+            key = (chunk.doc_id, chunk.page)
+            if per_page and key in seen:
+                continue
+            seen.add(key)
+            doc = self.index.documents[chunk.doc_id]
+            out.append(
+                Passage(
+                    chunk.chunk_id,
+                    chunk.doc_id,
+                    doc.file,
+                    doc.title,
+                    chunk.page,
+                    chunk.section,
+                    chunk.text,
+                    float(hit.score or 0.0),
+                    chunk.char_start,
+                    chunk.char_end,
+                    chunk.kind,
+                )
+            )
+            if len(out) >= k:
+                break
+        return out
+
+
+def timed_search(searcher: HybridSearcher, query: str, **kwargs: object) -> tuple[list[Passage], float]:
+    start = time.perf_counter()
+    result = searcher.search(query, **kwargs)  # type: ignore[arg-type]
+    return result, (time.perf_counter() - start) * 1000

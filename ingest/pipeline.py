@@ -1,0 +1,245 @@
+"""Ingest a batch of PDFs: read → chunk → stage → embed → swap in → BM25.
+
+Identity is the content hash. Same bytes again is a no-op (another name becomes
+an alias); a changed file under a known name replaces its old version atomically.
+Every file gets an outcome; one bad file never stops the batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from llama_index.core.base.embeddings.base import BaseEmbedding
+
+from ingest.bm25_index import Bm25Index
+from ingest.chunking import chunk_document
+from ingest.embedding import make_embedder
+from ingest.embedding_cache import EmbeddingCache
+from ingest.manifest import Manifest
+from ingest.models import Chunk
+from ingest.pdf_reader import PdfRejected, read_pdf
+from ingest.registry import Registry
+from ingest.settings import Settings
+from ingest.vector_store import VectorStore, collection_name, make_client
+
+log = logging.getLogger(__name__)
+
+# Outcome statuses (stable codes; messages are Dutch for the people reading them).
+INGESTED, REPLACED, UNCHANGED, ALIAS, REJECTED = "ingested", "replaced", "unchanged", "alias", "rejected"
+
+
+@dataclass
+class FileOutcome:
+    file: str
+    status: str
+    message: str
+    reason: str = ""  # rejection code: empty, not_pdf, corrupt, encrypted, ocr_needed, error
+    doc_id: str = ""
+    pages: int = 0
+    chunks: int = 0
+    embedded: int = 0  # embeddings computed (not from cache)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status != REJECTED
+
+
+class Progress(Protocol):
+    def file_started(self, name: str) -> None: ...
+    def pages_read(self, done: int, total: int) -> None: ...
+    def embedded(self, done: int, total: int) -> None: ...
+    def file_done(self, outcome: FileOutcome) -> None: ...
+
+
+class _Silent:
+    def file_started(self, name: str) -> None: ...
+    def pages_read(self, done: int, total: int) -> None: ...
+    def embedded(self, done: int, total: int) -> None: ...
+    def file_done(self, outcome: FileOutcome) -> None: ...
+
+
+def discover_pdfs(paths: Iterable[Path]) -> list[Path]:
+    """Files as given (their bytes decide if they are PDFs); folders → their *.pdf files."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"))
+        else:
+            found.append(path)
+    return found
+
+
+def embed_text(chunk: Chunk) -> str:
+    # Section path gives the passage its context; the document title is left out so
+    # the same passage in two documents shares one cached vector.
+    return (
+        f"{chunk.section}\n{chunk.search_text.split(chr(10), 1)[-1]}"
+        if chunk.section
+        else chunk.search_text.split("\n", 1)[-1]
+    )
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class Ingestor:
+    def __init__(
+        self, settings: Settings, embedder: BaseEmbedding | None = None, progress: Progress | None = None
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder or make_embedder(settings.embed_model)
+        self.progress: Progress = progress or _Silent()
+        self.registry = Registry(settings.registry_path)
+        self.cache = EmbeddingCache(settings.embed_cache_path)
+        self.store = VectorStore(
+            make_client(settings), collection_name(settings.chroma_collection, self.embedder.model_name)
+        )
+        self.manifest = Manifest.load(settings.manifest_path)
+
+    # -- public ---------------------------------------------------------------------
+    def ingest_paths(self, paths: Iterable[Path]) -> list[FileOutcome]:
+        self.reconcile()
+        outcomes = [self.ingest_file(p) for p in discover_pdfs(paths)]
+        self.rebuild_bm25()
+        return outcomes
+
+    def reconcile(self) -> int:
+        """Remove what a crash or replacement left behind; returns how many docs were purged."""
+        stale = set(self.registry.stale_doc_ids())
+        live = {d.doc_id for d in self.registry.documents()}
+        stale |= self.store.doc_ids() - live
+        for doc_id in stale:
+            self.store.delete_doc(doc_id)
+            self.registry.purge(doc_id)
+        if stale:
+            log.warning("reconciled %d stale document version(s)", len(stale))
+        return len(stale)
+
+    def rebuild_bm25(self) -> Bm25Index:
+        index = Bm25Index.build([(c.chunk_id, c.search_text) for c in self.registry.chunks()], self.registry.version())
+        index.save(self.settings.bm25_dir)
+        return index
+
+    def ingest_file(self, path: Path) -> FileOutcome:
+        started = time.perf_counter()
+        self.progress.file_started(path.name)
+        try:
+            outcome = self._ingest(path)
+        except PdfRejected as exc:
+            outcome = FileOutcome(path.name, REJECTED, exc.message, reason=exc.reason)
+        except OSError as exc:
+            outcome = FileOutcome(path.name, REJECTED, f"bestand niet leesbaar ({exc.strerror})", reason="unreadable")
+        except Exception as exc:  # the batch goes on; the log keeps the trace
+            log.exception("ingest of %s failed", path)
+            outcome = FileOutcome(path.name, REJECTED, f"onverwachte fout: {type(exc).__name__}: {exc}", reason="error")
+        outcome.seconds = time.perf_counter() - started
+        log.info("%s: %s %s", path.name, outcome.status, outcome.message)
+        self.progress.file_done(outcome)
+        return outcome
+
+    # -- steps ----------------------------------------------------------------------
+    def _ingest(self, path: Path) -> FileOutcome:
+        name = path.name
+        if path.stat().st_size == 0:
+            raise PdfRejected("empty", "leeg bestand (0 bytes)")
+        sha = _sha256(path)
+        same_bytes = self.registry.find_active(sha256=sha)
+        if same_bytes is not None:
+            return self._known_bytes(
+                name, same_bytes.doc_id, same_bytes.file, same_bytes.page_count, same_bytes.chunk_count
+            )
+
+        extracted = read_pdf(
+            path,
+            password=self.settings.pdf_password,
+            max_pages=self.settings.max_pages,
+            min_chars_per_page=self.settings.min_chars_per_page,
+            on_page=self.progress.pages_read,
+        )
+        text_sha = hashlib.sha256("\f".join(extracted.pages).encode()).hexdigest()
+        same_text = self.registry.find_active(text_sha256=text_sha)
+        if same_text is not None and same_text.file != name:
+            self.registry.add_alias(name, same_text.doc_id, f"zelfde tekst als {same_text.file}")
+            return FileOutcome(
+                name,
+                ALIAS,
+                f"zelfde tekst als {same_text.file} (andere bytes): als alias vastgelegd",
+                doc_id=same_text.doc_id,
+                pages=same_text.page_count,
+                chunks=same_text.chunk_count,
+            )
+
+        doc_id = sha[:16]
+        meta = self.manifest.metadata_for(name, sha)
+        if extracted.encrypted:
+            meta["encrypted"] = True
+        chunks = chunk_document(
+            doc_id, meta["title"], extracted.pages, self.settings.chunk_max_words, self.settings.chunk_overlap_sentences
+        )
+        self.registry.stage(
+            doc_id=doc_id,
+            file=name,
+            sha256=sha,
+            text_sha256=text_sha,
+            title=meta["title"],
+            meta=meta,
+            pages=extracted.pages,
+            chunks=chunks,
+            warnings=extracted.warnings,
+        )
+        vectors, computed = self.cache.embed(
+            self.embedder.model_name,
+            [embed_text(c) for c in chunks],
+            self.embedder.get_text_embedding_batch,
+            self.settings.embed_batch_size,
+            self.progress.embedded,
+        )
+        self.store.upsert(chunks, vectors, [self._chroma_meta(c, name, meta) for c in chunks])
+        superseded = self.registry.activate(doc_id, name)
+        for old in superseded:
+            self.store.delete_doc(old)
+            self.registry.purge(old)
+        status = REPLACED if superseded else INGESTED
+        message = "vervangt de vorige versie" if superseded else "geïndexeerd"
+        if extracted.warnings:
+            message += "; " + "; ".join(extracted.warnings)
+        return FileOutcome(
+            name, status, message, doc_id=doc_id, pages=len(extracted.pages), chunks=len(chunks), embedded=computed
+        )
+
+    def _known_bytes(self, name: str, doc_id: str, file: str, pages: int, chunks: int) -> FileOutcome:
+        if file == name or self.registry.alias_of(name) == doc_id:
+            return FileOutcome(
+                name, UNCHANGED, "al geïndexeerd (zelfde inhoud)", doc_id=doc_id, pages=pages, chunks=chunks
+            )
+        self.registry.add_alias(name, doc_id, f"identieke kopie van {file}")
+        return FileOutcome(
+            name, ALIAS, f"duplicaat van {file}: als alias vastgelegd", doc_id=doc_id, pages=pages, chunks=chunks
+        )
+
+    @staticmethod
+    def _chroma_meta(chunk: Chunk, file: str, meta: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "doc_id": chunk.doc_id,
+            "file": file,
+            "page": chunk.page,
+            "access": str(meta.get("access", "public")),
+            "document_type": str(meta.get("document_type", "")),
+            "year": int(meta.get("year") or 0),
+        }
+
+    def close(self) -> None:
+        self.registry.close()
+        self.cache.close()

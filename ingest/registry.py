@@ -1,0 +1,258 @@
+"""The document registry (SQLite): documents, aliases, page texts and chunks.
+
+It is the source of truth. A document is visible to retrieval only once its row
+is ``active``; the swap from an old version to a new one is one transaction, so a
+crash leaves either version complete, never a mix.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ingest.models import Chunk
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    file TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    text_sha256 TEXT NOT NULL,
+    title TEXT NOT NULL,
+    meta TEXT NOT NULL,
+    page_count INTEGER NOT NULL,
+    chunk_count INTEGER NOT NULL,
+    status TEXT NOT NULL,            -- indexing | active | superseded
+    warnings TEXT NOT NULL DEFAULT '[]',
+    ingested_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS aliases (
+    file TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pages (
+    doc_id TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (doc_id, page)
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    page INTEGER NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    section TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    search_text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (doc_id, ord);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@dataclass
+class DocumentRecord:
+    doc_id: str
+    file: str
+    sha256: str
+    text_sha256: str
+    title: str
+    meta: dict[str, Any]
+    page_count: int
+    chunk_count: int
+    status: str
+    warnings: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    ingested_at: float = 0.0
+
+
+class Registry:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    # -- transactions -------------------------------------------------------------
+    def _tx(self) -> _Transaction:
+        return _Transaction(self._db)
+
+    # -- reads ----------------------------------------------------------------------
+    def _record(self, row: sqlite3.Row | tuple[Any, ...]) -> DocumentRecord:
+        (doc_id, file, sha, tsha, title, meta, pages, chunks, status, warnings, at) = row
+        aliases = [r[0] for r in self._db.execute("SELECT file FROM aliases WHERE doc_id = ? ORDER BY file", [doc_id])]
+        return DocumentRecord(
+            doc_id, file, sha, tsha, title, json.loads(meta), pages, chunks, status, json.loads(warnings), aliases, at
+        )
+
+    _COLS = "doc_id, file, sha256, text_sha256, title, meta, page_count, chunk_count, status, warnings, ingested_at"
+
+    def documents(self, status: str | None = "active") -> list[DocumentRecord]:
+        sql = f"SELECT {self._COLS} FROM documents"
+        args: list[Any] = []
+        if status is not None:
+            sql += " WHERE status = ?"
+            args.append(status)
+        return [self._record(r) for r in self._db.execute(sql + " ORDER BY file", args).fetchall()]
+
+    def get(self, doc_id: str) -> DocumentRecord | None:
+        row = self._db.execute(f"SELECT {self._COLS} FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
+        return self._record(row) if row else None
+
+    def find_active(
+        self, *, sha256: str | None = None, text_sha256: str | None = None, file: str | None = None
+    ) -> DocumentRecord | None:
+        for col, value in (("sha256", sha256), ("text_sha256", text_sha256), ("file", file)):
+            if value is None:
+                continue
+            row = self._db.execute(
+                f"SELECT {self._COLS} FROM documents WHERE status = 'active' AND {col} = ?", [value]
+            ).fetchone()
+            return self._record(row) if row else None
+        raise ValueError("find_active needs one key")
+
+    def alias_of(self, file: str) -> str | None:
+        row = self._db.execute("SELECT doc_id FROM aliases WHERE file = ?", [file]).fetchone()
+        return row[0] if row else None
+
+    def page_text(self, doc_id: str, page: int) -> str | None:
+        row = self._db.execute("SELECT text FROM pages WHERE doc_id = ? AND page = ?", [doc_id, page]).fetchone()
+        return row[0] if row else None
+
+    def page_texts(self, doc_id: str) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT text FROM pages WHERE doc_id = ? ORDER BY page", [doc_id])]
+
+    def chunks(self, doc_ids: Iterable[str] | None = None) -> Iterator[Chunk]:
+        sql = (
+            "SELECT c.chunk_id, c.doc_id, c.page, c.char_start, c.char_end, c.section, c.text, c.search_text, c.kind"
+            " FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE d.status = 'active'"
+        )
+        args: list[Any] = []
+        if doc_ids is not None:
+            ids = list(doc_ids)
+            sql += f" AND c.doc_id IN ({','.join('?' * len(ids))})"
+            args = ids
+        for row in self._db.execute(sql + " ORDER BY d.file, c.ord", args):
+            yield Chunk(*row)
+
+    def stale_doc_ids(self) -> list[str]:
+        """Documents left half-done or superseded by a crash or a replacement."""
+        return [r[0] for r in self._db.execute("SELECT doc_id FROM documents WHERE status != 'active'")]
+
+    def version(self) -> str:
+        row = self._db.execute("SELECT value FROM state WHERE key = 'version'").fetchone()
+        return row[0] if row else "0"
+
+    # -- writes ----------------------------------------------------------------------
+    def stage(
+        self,
+        *,
+        doc_id: str,
+        file: str,
+        sha256: str,
+        text_sha256: str,
+        title: str,
+        meta: dict[str, Any],
+        pages: list[str],
+        chunks: list[Chunk],
+        warnings: list[str],
+    ) -> None:
+        """Write a new version in state ``indexing`` (invisible to retrieval)."""
+        with self._tx():
+            self._delete_rows(doc_id)
+            self._db.execute(
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'indexing', ?, ?)",
+                [
+                    doc_id,
+                    file,
+                    sha256,
+                    text_sha256,
+                    title,
+                    json.dumps(meta, ensure_ascii=False),
+                    len(pages),
+                    len(chunks),
+                    json.dumps(warnings, ensure_ascii=False),
+                    time.time(),
+                ],
+            )
+            self._db.executemany(
+                "INSERT INTO pages VALUES (?, ?, ?)", [(doc_id, i + 1, t) for i, t in enumerate(pages)]
+            )
+            self._db.executemany(
+                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        c.chunk_id,
+                        c.doc_id,
+                        i,
+                        c.page,
+                        c.char_start,
+                        c.char_end,
+                        c.section,
+                        c.kind,
+                        c.text,
+                        c.search_text,
+                    )
+                    for i, c in enumerate(chunks)
+                ],
+            )
+
+    def activate(self, doc_id: str, file: str) -> list[str]:
+        """Make ``doc_id`` the live version of ``file``; returns the superseded doc_ids."""
+        with self._tx():
+            old = [
+                r[0]
+                for r in self._db.execute(
+                    "SELECT doc_id FROM documents WHERE file = ? AND status = 'active' AND doc_id != ?", [file, doc_id]
+                )
+            ]
+            self._db.executemany("UPDATE documents SET status = 'superseded' WHERE doc_id = ?", [(o,) for o in old])
+            self._db.execute("UPDATE documents SET status = 'active' WHERE doc_id = ?", [doc_id])
+            self._db.execute("DELETE FROM aliases WHERE file = ?", [file])
+            self._bump()
+        return old
+
+    def add_alias(self, file: str, doc_id: str, reason: str) -> None:
+        with self._tx():
+            self._db.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?, ?)", [file, doc_id, reason])
+
+    def purge(self, doc_id: str) -> None:
+        """Remove a non-live (or deleted) version completely."""
+        with self._tx():
+            self._delete_rows(doc_id)
+            self._db.execute("DELETE FROM aliases WHERE doc_id = ?", [doc_id])
+            self._bump()
+
+    def _delete_rows(self, doc_id: str) -> None:
+        for table in ("chunks", "pages", "documents"):
+            self._db.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+
+    def _bump(self) -> None:
+        self._db.execute(
+            "INSERT INTO state VALUES ('version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [f"{time.time_ns()}"],
+        )
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self._db.execute("ROLLBACK" if exc_type else "COMMIT")

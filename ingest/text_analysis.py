@@ -1,0 +1,52 @@
+"""Dutch tokens for BM25: lower-case, accent-folded, stopwords out, Snowball-stemmed."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_DUTCH
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
+# Question words carry no evidence; they only dilute BM25 scores.
+_EXTRA_STOPWORDS = {
+    "welke",
+    "welk",
+    "wat",
+    "wie",
+    "waar",
+    "wanneer",
+    "hoe",
+    "hoeveel",
+    "waarom",
+    "volgens",
+    "wordt",
+    "worden",
+}
+STOPWORDS = frozenset(STOPWORDS_DUTCH) | _EXTRA_STOPWORDS
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents: 'geëvalueerd' and 'geevalueerd' match."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("dutch")
+
+
+def _split_numbers(token: str) -> list[str]:
+    # "6.820" and "6820" are the same number; "2,5" stays one token.
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", token):
+        return [token.replace(".", "")]
+    return [token]
+
+
+def tokenize(text: str) -> list[str]:
+    words = [w for raw in _TOKEN.findall(fold(text)) for w in _split_numbers(raw)]
+    words = [w for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    return list(_stemmer().stemWords(words))
