@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from itertools import pairwise
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ingest.models import Chunk
 from ingest.structure import Line, label_lines
