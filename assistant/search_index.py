@@ -62,6 +62,9 @@ class SearchIndex:
     def _query_vector(self, query: str) -> tuple[float, ...]:
         return tuple(self.embedder.get_query_embedding(query))
 
+    def clear_query_cache(self) -> None:
+        self._query_vector.cache_clear()
+
     def query_vector(self, query: str) -> list[float]:
         return list(self._query_vector(query))
 

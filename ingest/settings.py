@@ -38,9 +38,9 @@ class Settings(BaseSettings):
     retrieve_candidates: int = Field(40, ge=5, description="Candidates per retriever before fusion.")
     # Measured on the dev set: BM25 is the stronger signal on these policy texts, so
     # dense votes at lower weight, and a small RRF k lets top ranks decide.
-    rrf_k: float = Field(10.0, gt=0)
+    rrf_k: float = Field(5.0, gt=0)
     bm25_weight: float = Field(1.0, ge=0)
-    dense_weight: float = Field(0.4, ge=0)
+    dense_weight: float = Field(0.25, ge=0)
 
     host: str = "127.0.0.1"
     port: int = 8000

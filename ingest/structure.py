@@ -44,13 +44,21 @@ def _boilerplate_key(text: str) -> str:
 
 
 def find_boilerplate(pages: list[list[Line]], edge: int = 3) -> set[str]:
-    """Keys of lines that recur at the top or bottom of many pages (running headers/footers)."""
+    """Keys of lines that recur at the top or bottom of pages (running headers/footers).
+
+    A line that carries its own page number ("… IJmond 4" on page 4) is a running
+    header even when it appears on only a few pages; others must recur on 30%.
+    """
     counts: Counter[str] = Counter()
+    numbered: Counter[str] = Counter()
     for lines in pages:
-        edge_lines = lines[:edge] + lines[-edge:]
-        counts.update({_boilerplate_key(line.text) for line in edge_lines if len(line.text) < 160})
+        edge_lines = [ln for ln in lines[:edge] + lines[-edge:] if len(ln.text) < 160]
+        counts.update({_boilerplate_key(ln.text) for ln in edge_lines})
+        numbered.update(
+            {_boilerplate_key(ln.text) for ln in edge_lines if re.search(rf"(?<!\d){ln.page}$", ln.text) and " " in ln.text}
+        )
     threshold = max(3, int(0.3 * len(pages)))
-    return {key for key, n in counts.items() if n >= threshold and len(key) > 3}
+    return {key for key, n in counts.items() if len(key) > 3 and (n >= threshold or numbered[key] >= 3)}
 
 
 def _is_edge_noise(line: Line, index: int, total: int, boiler: set[str]) -> bool:
