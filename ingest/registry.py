@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE TABLE IF NOT EXISTS aliases (
     file TEXT PRIMARY KEY,
     doc_id TEXT NOT NULL,
-    reason TEXT NOT NULL
+    reason TEXT NOT NULL,
+    sha256 TEXT NOT NULL DEFAULT ''  -- the alias file's own bytes (may differ: same text)
 );
 CREATE TABLE IF NOT EXISTS pages (
     doc_id TEXT NOT NULL,
@@ -121,9 +122,12 @@ class Registry:
             return self._record(row) if row else None
         raise ValueError("find_active needs one key")
 
-    def alias_of(self, file: str) -> str | None:
-        row = self._db.execute("SELECT doc_id FROM aliases WHERE file = ?", [file]).fetchone()
-        return row[0] if row else None
+    def alias_of(self, file: str, sha256: str | None = None) -> str | None:
+        """The doc_id ``file`` is an alias of (only if its bytes were ``sha256``, when given)."""
+        row = self._db.execute("SELECT doc_id, sha256 FROM aliases WHERE file = ?", [file]).fetchone()
+        if not row or (sha256 is not None and row[1] != sha256):
+            return None
+        return str(row[0])
 
     def page_text(self, doc_id: str, page: int) -> str | None:
         row = self._db.execute("SELECT text FROM pages WHERE doc_id = ? AND page = ?", [doc_id, page]).fetchone()
@@ -222,9 +226,9 @@ class Registry:
             self._bump()
         return old
 
-    def add_alias(self, file: str, doc_id: str, reason: str) -> None:
+    def add_alias(self, file: str, doc_id: str, reason: str, sha256: str) -> None:
         with self._tx():
-            self._db.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?, ?)", [file, doc_id, reason])
+            self._db.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?, ?, ?)", [file, doc_id, reason, sha256])
 
     def purge(self, doc_id: str) -> None:
         """Remove a non-live (or deleted) version completely."""

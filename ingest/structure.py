@@ -55,7 +55,11 @@ def find_boilerplate(pages: list[list[Line]], edge: int = 3) -> set[str]:
         edge_lines = [ln for ln in lines[:edge] + lines[-edge:] if len(ln.text) < 160]
         counts.update({_boilerplate_key(ln.text) for ln in edge_lines})
         numbered.update(
-            {_boilerplate_key(ln.text) for ln in edge_lines if re.search(rf"(?<!\d){ln.page}$", ln.text) and " " in ln.text}
+            {
+                _boilerplate_key(ln.text)
+                for ln in edge_lines
+                if re.search(rf"(?<!\d){ln.page}$", ln.text) and " " in ln.text
+            }
         )
     threshold = max(3, int(0.3 * len(pages)))
     return {key for key, n in counts.items() if len(key) > 3 and (n >= threshold or numbered[key] >= 3)}

