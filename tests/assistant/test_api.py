@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ import pytest
 from ingest.registry import Registry
 from ingest.settings import Settings
 from tests.conftest import free_port
+from tests.processes import running_server
 
 WOONZORG = Path(sys.executable).parent / "woonzorg"
 DSP = "regionale-woonzorgopgave-zuid-kennemerland-ijmond-2024.pdf"
@@ -34,40 +33,14 @@ def api(corpus_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> 
     """``woonzorg serve`` on a free port over the session corpus index; stopped in the finalizer."""
     workdir = tmp_path_factory.mktemp("api")  # no .env of the repo is picked up here
     port = free_port()
-    log_path = workdir / "serve.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [str(WOONZORG), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=workdir,
-            env=_env(corpus_settings.data_dir),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited with {proc.returncode}:\n{log_path.read_text(errors='replace')[-3000:]}")
-            try:
-                if httpx.get(f"{base}/health", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"/health did not answer within {START_TIMEOUT:.0f}s:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.25)
-        with httpx.Client(base_url=base, timeout=60) as client:
-            yield client
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=15)
+    cmd = [str(WOONZORG), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    env = _env(corpus_settings.data_dir)
+    with (
+        running_server(cmd, f"{base}/health", workdir / "serve.log", START_TIMEOUT, env=env, cwd=workdir),
+        httpx.Client(base_url=base, timeout=60) as client,
+    ):
+        yield client
 
 
 @pytest.fixture(scope="module")

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import chromadb
-import httpx
 import pytest
 from chromadb.config import Settings as ChromaSettings
 
@@ -22,6 +19,7 @@ from ingest.registry import Registry
 from ingest.settings import Settings
 from ingest.vector_store import collection_name
 from tests.conftest import CORPUS, free_port, make_settings
+from tests.processes import running_server
 
 pytestmark = pytest.mark.slow
 
@@ -31,46 +29,16 @@ RAADSVOORSTEL = "woonzorgvisie-heemskerk-beverwijk-raadsvoorstel-2025.pdf"
 START_TIMEOUT = 60.0
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-
-
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
     """A Chroma server on a free port, persisting to its own tmp dir; always stopped afterwards."""
     root = tmp_path_factory.mktemp("chroma-server")
     db_path = root / "db"
     port = free_port()
-    log_path = root / "chroma.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [str(CHROMA), "run", "--path", str(db_path), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"chroma exited with {proc.returncode}:\n{log_path.read_text(errors='replace')[-3000:]}")
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"chroma did not answer within {START_TIMEOUT:.0f}s:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.25)
+    cmd = [str(CHROMA), "run", "--path", str(db_path), "--host", "127.0.0.1", "--port", str(port)]
+    heartbeat = f"http://127.0.0.1:{port}/api/v2/heartbeat"
+    with running_server(cmd, heartbeat, root / "chroma.log", START_TIMEOUT):
         yield port, db_path
-    finally:
-        _stop(proc)
 
 
 @pytest.fixture(scope="module")
