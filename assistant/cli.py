@@ -174,6 +174,94 @@ def search(
         out.print("   " + " ".join(p.text.split())[:400])
 
 
+def _conversation(item_id: str, context: str | None, turns: dict[str, tuple[str | None, Any]]) -> list[Any]:
+    """The earlier turns a follow-up belongs to, oldest first."""
+    from assistant.answer_models import Turn
+
+    chain: list[Turn] = []
+    seen: set[str] = set()
+    while context and context in turns and context not in seen:
+        seen.add(context)
+        parent, answer = turns[context]
+        chain.append(Turn(question=answer.question, answer=answer.answer))
+        context = parent
+    return list(reversed(chain))
+
+
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="De vraag.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Het volledige antwoord als JSON.")] = False,
+    jsonl: Annotated[Path | None, typer.Option("--jsonl", help="Vragenbestand (JSONL met id en question).")] = None,
+) -> None:
+    """Stel een vraag; het antwoord citeert document, pagina en letterlijke tekst."""
+    from assistant.answer_engine import AnswerEngine
+    from assistant.retrieval import HybridSearcher
+    from assistant.search_index import SearchIndex
+
+    if (question is None) == (jsonl is None):
+        console.print("[red]Geef óf een vraag óf --jsonl BESTAND.[/]")
+        raise typer.Exit(2)
+    engine = AnswerEngine(HybridSearcher(SearchIndex(_settings())))
+    if jsonl is not None:
+        turns: dict[str, tuple[str | None, Any]] = {}
+        for n, line in enumerate(jsonl.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                qid, text = str(item["id"]), str(item["question"])
+            except (ValueError, KeyError, TypeError) as exc:
+                console.print(f"[red]regel {n} overgeslagen: geen geldige JSON met id en question ({exc})[/]")
+                continue
+            context = item.get("context")
+            answer = engine.ask(text, history=_conversation(qid, context, turns))
+            turns[qid] = (context, answer)
+            row = {
+                "id": qid,
+                "question": text,
+                "answer": answer.answer,
+                "refused": answer.refused,
+                "citations": [c.model_dump() for c in answer.citations],
+                "latency_ms": answer.timings.get("total_ms"),
+            }
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    assert question is not None
+    answer = engine.ask(question)
+    if as_json:
+        out.print_json(answer.model_dump_json())
+        return
+    style = "yellow" if answer.refused else "green"
+    out.print(f"[{style}]{answer.answer}[/]")
+    if answer.citations:
+        out.print("\n[bold]Bronnen[/]")
+        for c in answer.citations:
+            out.print(f"[{c.n}] {c.file}, p. {c.page}: “{c.quote}”")
+    for notice in answer.notices:
+        out.print(f"[dim]{notice}[/]")
+
+
+@app.command("eval")
+def eval_answers(
+    questions: Annotated[Path, typer.Argument(help="Vragenbestand (JSONL; zie evals/README.md).")],
+    out: Annotated[Path, typer.Option(help="Map voor report.md en by_type.png.")] = Path("evals/reports/latest"),
+) -> None:
+    """Meet antwoordkwaliteit naast twee baselines; schrijft een rapport en een grafiek."""
+    # Imported here: evals/ sits on top of the assistant's public API, not under it.
+    from assistant.answer_engine import AnswerEngine
+    from assistant.retrieval import HybridSearcher
+    from assistant.search_index import SearchIndex
+    from evals.answer_eval import run
+    from evals.retrieval_recall import load_questions
+
+    engine = AnswerEngine(HybridSearcher(SearchIndex(_settings())))
+    report = run(engine, load_questions(questions), questions.name, out)
+    out_text = report.read_text(encoding="utf-8")
+    console.print(out_text)
+    console.print(f"Rapport: {report}")
+
+
 @app.command()
 def documents(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Toon wat er geïndexeerd is."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import math
+from collections import Counter
 from functools import lru_cache
 from typing import Any
 
@@ -14,6 +16,7 @@ from ingest.embedding import make_embedder
 from ingest.models import Chunk
 from ingest.registry import DocumentRecord, Registry
 from ingest.settings import Settings
+from ingest.text_analysis import tokenize
 from ingest.vector_store import VectorStore, collection_name, make_client
 
 log = logging.getLogger(__name__)
@@ -53,7 +56,45 @@ class SearchIndex:
             log.warning("BM25 index missing or stale; building it in memory from the registry")
             bm25 = Bm25Index.build([(c.chunk_id, c.search_text) for c in self.chunks.values()], self.version)
         self.bm25 = bm25
+        # Document frequency of each stemmed term: how informative a question word is.
+        self.term_df: Counter[str] = Counter(t for c in self.chunks.values() for t in set(tokenize(c.search_text)))
+        # Words that name documents (titles, types, authors, places): context, not subject.
+        self.naming_terms: set[str] = {
+            t
+            for d in self.documents.values()
+            for t in tokenize(
+                " ".join(
+                    [
+                        d.title,
+                        str(d.meta.get("document_type", "")),
+                        str(d.meta.get("organisation", "")),
+                        str(d.meta.get("region", "")),
+                        " ".join(d.meta.get("municipalities", []) or []),
+                    ]
+                )
+            )
+        }
         self._query_vector.cache_clear()
+
+    def idf(self, term: str) -> float:
+        """Smoothed IDF over chunks; a term the corpus never uses gets the highest weight."""
+        n = max(1, len(self.chunks))
+        return math.log((n + 1) / (self.term_df.get(term, 0) + 0.5))
+
+    def knows(self, term: str) -> bool:
+        """Does the corpus use this stem, alone or as the parts of a Dutch compound?
+
+        "welzijnsinitiatief" is known when "welzijn" and "initiatief" are.
+        """
+        if self.term_df.get(term):
+            return True
+        for i in range(3, len(term) - 2):
+            left, right = term[:i], term[i:]
+            lefts = {left, left[:-1]} if left.endswith(("s", "e")) else {left}
+            right_known = any(self.term_df.get(t) for t in tokenize(right)) or bool(self.term_df.get(right))
+            if right_known and any(self.term_df.get(t) for lf in lefts for t in [lf, *tokenize(lf)]):
+                return True
+        return False
 
     def is_stale(self) -> bool:
         return self.registry.version() != self.version

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from ingest.models import Chunk
-from ingest.structure import Line, label_lines
+from ingest.structure import Line, label_lines, split_lines
 
 # Lines that start a new row/item in a linearised table or list.
 _ROW_START = re.compile(
@@ -150,6 +150,15 @@ def _split_long(unit: _Unit, lines: list[Line], max_words: int) -> list[_Unit]:
     if cur:
         out.append(_Unit(cur[0].start, cur[-1].end, words))
     return out or [unit]
+
+
+def split_units(text: str, table: bool) -> list[tuple[int, int]]:
+    """Sentences (prose) or rows (tables) of ``text`` as (start, end) offsets into it."""
+    lines = split_lines(0, text)
+    if not lines:
+        return []
+    units = _row_units(lines) if table else _sentence_units(text, 0, lines)
+    return [(u.start, u.end) for u in units]
 
 
 def _pack(units: list[_Unit], max_words: int, overlap: int) -> list[tuple[int, int]]:

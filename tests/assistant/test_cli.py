@@ -131,3 +131,29 @@ def test_search_rejects_unknown_mode(tmp_path: Path) -> None:
     proc = run_cli("search", "wonen", "--mode", "magic", data_dir=tmp_path / "data", cwd=tmp_path)
     assert proc.returncode == 2
     assert "--mode moet hybrid, bm25 of dense zijn" in proc.stderr
+
+
+def test_ask_jsonl_answers_each_line_and_links_follow_ups(corpus_settings: Settings, tmp_path: Path) -> None:
+    questions = tmp_path / "ask.jsonl"
+    lines = [
+        {"id": "t1", "question": "Hoeveel zorggeschikte woningen heeft Heemskerk nodig volgens Tabel Bijlage 4.12?"},
+        {"id": "t2", "question": "En voor Beverwijk?", "context": "t1"},
+        {"id": "t3", "question": "Hoeveel zorggeschikte woningen heeft de gemeente Utrecht tot 2030 nodig?"},
+    ]
+    questions.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
+    proc = run_cli("ask", "--jsonl", str(questions), data_dir=corpus_settings.data_dir, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r["id"] for r in rows] == ["t1", "t2", "t3"]
+    for r in rows:
+        assert set(r) >= {"id", "question", "answer", "refused", "citations", "latency_ms"}
+        assert isinstance(r["latency_ms"], float)
+    assert not rows[0]["refused"] and not rows[1]["refused"] and rows[2]["refused"]
+    assert "440" in rows[1]["answer"].replace(".", "")
+    assert all({"file", "page", "quote"} <= set(c) for r in rows for c in r["citations"])
+
+
+def test_ask_prints_sources(corpus_settings: Settings, tmp_path: Path) -> None:
+    proc = run_cli("ask", "Wat is een nultredenwoning?", data_dir=corpus_settings.data_dir, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "Bronnen" in proc.stdout and "p. 46" in proc.stdout

@@ -1,0 +1,53 @@
+"""The answer model: one shape for CLI, API and evals."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from assistant.search_index import SearchFilters
+
+
+class Turn(BaseModel):
+    question: str
+    answer: str = ""
+
+
+class AskRequest(BaseModel):
+    question: str = Field(..., min_length=1, max_length=2000)
+    history: list[Turn] = Field(default_factory=list)
+    filters: SearchFilters | None = None
+
+
+class Citation(BaseModel):
+    n: int
+    file: str
+    doc_id: str
+    title: str
+    page: int
+    quote: str  # verbatim (whitespace-normalised) text of that page
+    section: str = ""
+
+
+class Evidence(BaseModel):
+    file: str
+    doc_id: str
+    title: str
+    page: int
+    section: str
+    text: str
+    score: float
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    refused: bool
+    citations: list[Citation] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    mode: Literal["extractive", "llm"] = "extractive"
+    language: Literal["nl", "en"] = "nl"
+    notices: list[str] = Field(default_factory=list)
+    retrieval_query: str = ""
+    timings: dict[str, float] = Field(default_factory=dict)  # milliseconds per step

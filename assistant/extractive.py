@@ -1,0 +1,183 @@
+"""The default, LLM-free answerer: pick the evidence sentences that answer the question.
+
+Candidates are the sentences (prose) or rows (tables) of the retrieved passages,
+scored by how much of the question's informative vocabulary they carry, by the
+passage's rank, and by whether they hold the kind of answer the question asks
+for (a definition, a number with its unit, a trekker, a date). Quotes are exact
+slices of the page text, so every citation can be verified.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.question_analysis import QuestionProfile
+from assistant.retrieval import Passage
+from assistant.search_index import SearchIndex
+from ingest.chunking import split_units
+from ingest.text_analysis import tokenize
+
+_DEFINES = re.compile(
+    r"\b(is|zijn|betekent|betekenen|wordt verstaan|verstaan we|worden verstaan|houdt in|omvat|bedoeld)\b", re.I
+)
+_VALUE = {
+    "money": re.compile(r"€|\beuro\b|\bmiljoen\b|\bmiljard\b", re.I),
+    "percentage": re.compile(r"\d\s?%|\bprocent\b", re.I),
+    "duration": re.compile(r"\d+\s*(dag|dagen|week|weken|maand|maanden|jaar|jaren|uur)\b", re.I),
+    "count": re.compile(r"\d"),
+    "date": re.compile(r"\b(19|20)\d{2}\b|\bQ\s?\d\b", re.I),
+    "any": re.compile(r""),
+}
+_TREKKER = re.compile(r"\btrekker\b", re.I)
+_ROW_LETTER = re.compile(r"^\(?([a-z])\)")
+
+# How many cited sentences each kind of question gets.
+_BUDGET = {"definition": 3, "number": 2, "who": 4, "when": 2, "procedure": 6, "comparison": 6, "broad": 3}
+
+
+@dataclass
+class Candidate:
+    passage: Passage
+    rank: int
+    start: int  # offsets into the page text
+    end: int
+    text: str
+    tokens: frozenset[str]
+    score: float = 0.0
+
+
+def candidates(passages: list[Passage]) -> list[Candidate]:
+    out: list[Candidate] = []
+    for rank, p in enumerate(passages):
+        for s, e in split_units(p.text, p.kind == "table"):
+            text = p.text[s:e]
+            if len(text.split()) < 3:
+                continue
+            out.append(Candidate(p, rank, p.char_start + s, p.char_start + e, text, frozenset(tokenize(text))))
+    return out
+
+
+def coverage(
+    profile: QuestionProfile, tokens: frozenset[str] | set[str], index: SearchIndex, known_only: bool
+) -> float:
+    """IDF-weighted share of the question's key terms present in ``tokens``."""
+    terms = [t for t in profile.terms if not known_only or index.term_df.get(t)]
+    total = sum(index.idf(t) for t in terms)
+    if total == 0:
+        return 0.0
+    return sum(index.idf(t) for t in terms if t in tokens) / total
+
+
+def has_expected_value(profile: QuestionProfile, text: str) -> bool:
+    return bool(_VALUE[profile.expects].search(text))
+
+
+# Words that name the kind of value asked for, not the subject it is about.
+_VALUE_WORDS = set(
+    tokenize(
+        "geld bedrag bedragen euro kosten tarief budget percentage procent aandeel aantal hoeveelheid "
+        "cijfer cijfers duur termijn jaar jaren datum amount number share rate cost"
+    )
+)
+
+
+def anchor_terms(profile: QuestionProfile, index: SearchIndex) -> list[str]:
+    """The question's most specific subject words: rarest in the corpus; places, document
+    names and value words ("geld", "percentage") excluded."""
+    places = {t for w in profile.proper_nouns for t in tokenize(w)} | index.naming_terms | _VALUE_WORDS
+    known = [t for t in profile.terms if index.term_df.get(t) and t not in places and not t.isdigit()]
+    if not known:
+        return []
+    best = max(index.idf(t) for t in known)
+    return [t for t in known if index.idf(t) >= best - 1.5]
+
+
+def score(cands: list[Candidate], profile: QuestionProfile, index: SearchIndex) -> None:
+    known_only = profile.language == "en"
+    for c in cands:
+        head = set(tokenize(c.passage.section))
+        s = coverage(profile, c.tokens, index, known_only) + 0.3 * coverage(profile, head, index, known_only)
+        s += 0.25 / (c.rank + 1)
+        if profile.kind in ("number", "when") and has_expected_value(profile, c.text):
+            s += 0.25
+        if profile.kind == "definition" and _DEFINES.search(c.text[:160]):
+            s += 0.2
+        if profile.kind == "who" and _TREKKER.search(c.text):
+            s += 0.3
+        if profile.ids and (m := _ROW_LETTER.match(c.text)):
+            chunk = index.chunks.get(c.passage.chunk_id)
+            head_ids = set(chunk.search_text.split("\n", 1)[0].split()) if chunk else set()
+            if any(i.endswith(m.group(1)) and i in head_ids for i in profile.ids):
+                s += 0.6
+        c.score = s
+
+
+def select(cands: list[Candidate], profile: QuestionProfile) -> list[Candidate]:
+    """The best candidates within the kind's budget; comparisons draw from several documents."""
+    ranked = sorted(cands, key=lambda c: c.score, reverse=True)
+    if not ranked:
+        return []
+    budget = _BUDGET[profile.kind]
+    floor = (0.4 if profile.kind == "comparison" else 0.55) * ranked[0].score
+    chosen: list[Candidate] = []
+    seen_text: set[str] = set()
+    docs: set[str] = set()
+    if profile.kind == "comparison":
+        # Side by side: first the best evidence of each document that has any.
+        for c in ranked:
+            if c.passage.doc_id not in docs and c.score >= floor and len(chosen) < budget:
+                chosen.append(c)
+                docs.add(c.passage.doc_id)
+                seen_text.add(" ".join(c.text.split()).lower())
+    for c in ranked:
+        if len(chosen) >= budget or c.score < floor:
+            break
+        key = " ".join(c.text.split()).lower()
+        if key in seen_text:
+            continue
+        chosen.append(c)
+        seen_text.add(key)
+        docs.add(c.passage.doc_id)
+    if profile.kind == "comparison" and len(docs) < 2:
+        other = next((c for c in ranked if c.passage.doc_id not in docs and c.score >= 0.4 * ranked[0].score), None)
+        if other is not None:
+            chosen.append(other)
+    return chosen
+
+
+def value_near_anchor(profile: QuestionProfile, text: str, anchors: set[str], reach: int = 120) -> bool:
+    """Is a value of the asked type within ``reach`` characters of a subject word?"""
+    spots = [m.start() for m in re.finditer(r"\w+", text) if set(tokenize(m.group())) & anchors]
+    values = [m.start() for m in _VALUE[profile.expects].finditer(text)]
+    return any(abs(a - v) <= reach for a in spots for v in values)
+
+
+_ROW_MARK = re.compile(r"^(?:\(?[a-z]\)|\d{1,2}\))\s", re.M)
+ROW_START = re.compile(r"(?:\(?[a-z]\)|\d{1,2}\))\s")
+
+
+def expand_row(page_text: str, start: int, end: int, max_chars: int = 900) -> int:
+    """End of the table row that starts at ``start`` (rows open with "a)" or "1)")."""
+    nxt = _ROW_MARK.search(page_text, end)
+    stop = nxt.start() if nxt else len(page_text)
+    return max(end, min(stop, start + max_chars)) if stop > end else end
+
+
+def following(cands: list[Candidate], c: Candidate) -> Candidate | None:
+    """The unit right after ``c`` in the same passage."""
+    after = [o for o in cands if o.passage.chunk_id == c.passage.chunk_id and o.start >= c.end]
+    return min(after, key=lambda o: o.start) if after else None
+
+
+def merge_adjacent(chosen: list[Candidate]) -> list[tuple[Passage, int, int]]:
+    """(passage, start, end) spans in reading order, neighbours on one page joined into one quote."""
+    spans = sorted(((c.passage, c.start, c.end) for c in chosen), key=lambda x: (x[0].doc_id, x[0].page, x[1]))
+    merged: list[tuple[Passage, int, int]] = []
+    for p, s, e in spans:
+        if merged and merged[-1][0].doc_id == p.doc_id and merged[-1][0].page == p.page and s - merged[-1][2] <= 2:
+            prev = merged[-1]
+            merged[-1] = (prev[0], prev[1], max(prev[2], e))
+        else:
+            merged.append((p, s, e))
+    return merged

@@ -1,0 +1,1 @@
+"""Prompt texts and fixed answer phrases, as named constants (no logic here)."""

@@ -1,0 +1,108 @@
+"""The extractive answer engine on the real corpus: cited, verified, refuses when silent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assistant.answer_engine import AnswerEngine
+from assistant.answer_models import Citation, Turn
+from assistant.citations import normalise_ws, quote_on_page, valid_citations
+from assistant.retrieval import HybridSearcher
+from evals.answer_eval import normalise
+from prompts.answer import MAYBE_RELEVANT_NL, REFUSAL_EN, REFUSAL_NL
+
+
+@pytest.fixture(scope="module")
+def engine(searcher: HybridSearcher) -> AnswerEngine:
+    return AnswerEngine(searcher)
+
+
+def test_every_citation_of_every_dev_answer_is_verbatim_on_its_page(
+    engine: AnswerEngine, dev_questions: list[dict[str, Any]]
+) -> None:
+    cited = 0
+    for q in dev_questions:
+        answer = engine.ask(str(q["question"]))
+        for c in answer.citations:
+            page = engine.index.page_text(c.doc_id, c.page)
+            assert page is not None and normalise_ws(c.quote) in normalise_ws(page), (q["id"], c)
+            assert f"[{c.n}]" in answer.answer
+            cited += 1
+        if not answer.refused:
+            assert answer.citations, q["id"]
+            # Every line that states something carries a marker.
+            for line in answer.answer.splitlines()[1:]:
+                assert "[" in line, (q["id"], line)
+    assert cited > 60
+
+
+def test_a_citation_that_is_not_on_its_page_is_dropped(engine: AnswerEngine) -> None:
+    real = engine.ask("Wat zijn zorggeschikte woningen?").citations[0]
+    forged = real.model_copy(update={"n": 2, "quote": "De gemeente geeft iedereen 1 miljoen euro subsidie."})
+    wrong_page = real.model_copy(update={"n": 3, "page": real.page + 1})
+    assert valid_citations(engine.index, [real, forged, wrong_page]) == [real]
+    assert not quote_on_page(engine.index, real.doc_id, real.page, "")
+
+
+def test_definition_answer_quotes_the_defining_sentence(engine: AnswerEngine) -> None:
+    answer = engine.ask("Wat zijn zorggeschikte woningen?")
+    assert not answer.refused
+    text = normalise(answer.answer)
+    assert "zelfstandige woningen" in text and "verpleeghuis" in text
+    assert answer.citations[0].file == "regionale-woonzorgopgave-zuid-kennemerland-ijmond-2024.pdf"
+    assert answer.citations[0].page == 47
+    assert answer.timings["total_ms"] > 0 and answer.evidence
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hoeveel zorggeschikte woningen heeft de gemeente Utrecht tot 2030 nodig?",  # a place the corpus lacks
+        "Wat kost een parkeervergunning in Heemskerk?",  # a subject the corpus lacks
+        "Hoe hoog is de huurtoeslag voor een alleenstaande?",  # an amount the corpus does not give
+    ],
+)
+def test_refuses_with_the_sentinel_and_related_passages(engine: AnswerEngine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.refused
+    assert answer.answer.startswith(REFUSAL_NL)
+    if answer.citations:
+        assert MAYBE_RELEVANT_NL in answer.answer
+    assert any(n.startswith("weigering") for n in answer.notices)
+
+
+def test_answerable_dev_questions_are_not_refused(engine: AnswerEngine, dev_questions: list[dict[str, Any]]) -> None:
+    answerable = [q for q in dev_questions if q["type"] != "unanswerable" and not q.get("context")]
+    refused = [q["id"] for q in answerable if engine.ask(str(q["question"])).refused]
+    assert len(refused) <= 0.05 * len(answerable), refused
+
+
+def test_follow_up_carries_the_previous_turn(engine: AnswerEngine) -> None:
+    first = "Hoeveel zorggeschikte, geclusterde en nultredenwoningen heeft Heemskerk nodig volgens Tabel Bijlage 4.12?"
+    alone = engine.ask("En voor Beverwijk?")
+    follow = engine.ask("En voor Beverwijk?", history=[Turn(question=first, answer=engine.ask(first).answer)])
+    assert not follow.refused
+    assert "440" in normalise(follow.answer)  # Beverwijk's total in that table
+    assert follow.retrieval_query != alone.retrieval_query
+
+
+def test_english_question_gets_english_framing_and_dutch_quotes(engine: AnswerEngine) -> None:
+    answer = engine.ask("What are zorggeschikte woningen according to the DSP report?")
+    assert answer.language == "en"
+    assert answer.answer.startswith(("According to", "What the documents say"))
+    assert "zelfstandige woningen" in normalise(answer.answer)
+    refusal = engine.ask("What is the hourly rate of a parking permit in Amsterdam?")
+    assert refusal.refused and refusal.answer.startswith(REFUSAL_EN)
+
+
+def test_a_named_place_narrows_retrieval(engine: AnswerEngine) -> None:
+    answer = engine.ask("Welke proeftuin noemt Dijk en Waard?")
+    assert {c.file for c in answer.citations} == {"uitvoeringsplan-woonzorgvisie-dijk-en-waard-2025.pdf"}
+    assert any("Dijk en Waard" in n for n in answer.notices)
+
+
+def test_citation_model_round_trips() -> None:
+    c = Citation(n=1, file="a.pdf", doc_id="x", title="A", page=3, quote="q")
+    assert Citation.model_validate_json(c.model_dump_json()) == c
