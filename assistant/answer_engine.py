@@ -21,10 +21,13 @@ from assistant.extractive import (
     select,
     value_near_anchor,
 )
+from assistant.llm_answer import LlmAnswerer
+from assistant.llm_client import LlmClient, LlmError
 from assistant.question_analysis import QuestionProfile, analyse
 from assistant.retrieval import HybridSearcher, Passage
 from assistant.scope import mentioned_docs
 from assistant.search_index import SearchFilters
+from ingest.settings import Settings
 from ingest.text_analysis import fold, tokenize
 from prompts import answer as P
 
@@ -41,9 +44,18 @@ def is_follow_up(question: str, history: list[Turn]) -> bool:
 
 
 class AnswerEngine:
-    def __init__(self, searcher: HybridSearcher) -> None:
+    def __init__(self, searcher: HybridSearcher, llm: LlmAnswerer | None = None) -> None:
         self.searcher = searcher
         self.index = searcher.index
+        self.llm = llm
+
+    @classmethod
+    def from_settings(cls, searcher: HybridSearcher, settings: Settings) -> AnswerEngine:
+        """Extractive by default; with WOONZORG_LLM_URL set, an LLM composes (and is checked)."""
+        if not settings.llm_url:
+            return cls(searcher)
+        client = LlmClient(settings.llm_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout_s)
+        return cls(searcher, LlmAnswerer(client, searcher.index, settings.llm_max_sources))
 
     def ask(self, question: str, history: list[Turn] | None = None, filters: SearchFilters | None = None) -> Answer:
         timings: dict[str, float] = {}
@@ -51,7 +63,9 @@ class AnswerEngine:
         history = history or []
         profile = analyse(question)
         query = question
-        if is_follow_up(question, history):
+        notices: list[str] = []
+        follow_up = is_follow_up(question, history)
+        if follow_up:
             # No LLM to rewrite it: carry the previous turn's subject into retrieval and scoring.
             prev = analyse(history[-1].question)
             query = f"{question} {history[-1].question}"
@@ -61,7 +75,13 @@ class AnswerEngine:
                 profile.kind = prev.kind
             if profile.expects == "any":
                 profile.expects = prev.expects
-        filters, notices = self._scope(query, filters)
+        if follow_up and self.llm is not None:
+            try:
+                query = self.llm.rewrite(question, history)
+            except LlmError as exc:
+                notices.append(P.LLM_FALLBACK_NOTICE_NL.format(reason=exc))
+        filters, scope_notices = self._scope(query, filters)
+        notices += scope_notices
         timings["analyse_ms"] = _ms(start)
 
         t = time.perf_counter()
@@ -76,12 +96,14 @@ class AnswerEngine:
             answer = self._refuse(question, profile, passages, refusal)
         else:
             answer = self._compose(question, profile, self._with_context(cands, select(cands, profile), profile))
+            if self.llm is not None:
+                answer = self._llm_compose(question, profile, passages, answer)
         answer.evidence = [_evidence(p) for p in passages[:5]]
         answer.retrieval_query = query
         answer.notices = notices + answer.notices
         timings["compose_ms"] = _ms(t)
         timings["total_ms"] = _ms(start)
-        answer.timings = timings
+        answer.timings = {**timings, **answer.timings}
         return answer
 
     # -- steps --------------------------------------------------------------------
@@ -126,6 +148,32 @@ class AnswerEngine:
         if profile.expects == "money" and not any(has_expected_value(profile, c.text) for c in cands if c.rank < 5):
             return "geen bedrag in de bronnen"
         return None
+
+    def _llm_compose(
+        self, question: str, profile: QuestionProfile, passages: list[Passage], extractive: Answer
+    ) -> Answer:
+        """The LLM's answer if every kept claim is supported and cited; else the extractive one, with a notice."""
+        assert self.llm is not None
+        t = time.perf_counter()
+        try:
+            text, citations, refused = self.llm.answer(question, passages)
+        except LlmError as exc:
+            extractive.notices.append(P.LLM_FALLBACK_NOTICE_NL.format(reason=exc))
+            return extractive
+        if refused:
+            answer = self._refuse(question, profile, passages, "het taalmodel vond het antwoord niet in de bronnen")
+        else:
+            answer = Answer(
+                question=question,
+                answer=text,
+                refused=False,
+                citations=citations,
+                language=profile.language,
+                mode="llm",
+            )
+        answer.mode = "llm"
+        answer.timings["llm_ms"] = _ms(t)
+        return answer
 
     def _with_context(
         self, cands: list[Candidate], chosen: list[Candidate], profile: QuestionProfile

@@ -202,7 +202,8 @@ def ask(
     if (question is None) == (jsonl is None):
         console.print("[red]Geef óf een vraag óf --jsonl BESTAND.[/]")
         raise typer.Exit(2)
-    engine = AnswerEngine(HybridSearcher(SearchIndex(_settings())))
+    settings = _settings()
+    engine = AnswerEngine.from_settings(HybridSearcher(SearchIndex(settings)), settings)
     if jsonl is not None:
         turns: dict[str, tuple[str | None, Any]] = {}
         for n, line in enumerate(jsonl.read_text(encoding="utf-8").splitlines(), 1):
@@ -255,7 +256,8 @@ def eval_answers(
     from evals.answer_eval import run
     from evals.retrieval_recall import load_questions
 
-    engine = AnswerEngine(HybridSearcher(SearchIndex(_settings())))
+    settings = _settings()
+    engine = AnswerEngine.from_settings(HybridSearcher(SearchIndex(settings)), settings)
     report = run(engine, load_questions(questions), questions.name, out)
     out_text = report.read_text(encoding="utf-8")
     console.print(out_text)

@@ -42,6 +42,13 @@ class Settings(BaseSettings):
     bm25_weight: float = Field(1.0, ge=0)
     dense_weight: float = Field(0.25, ge=0)
 
+    # Optional LLM through any OpenAI-compatible endpoint (Ollama, vLLM, Azure …); empty = extractive only.
+    llm_url: str = Field("", description="Base URL, e.g. http://127.0.0.1:11434/v1")
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_timeout_s: float = Field(20.0, gt=0)
+    llm_max_sources: int = Field(6, ge=1, le=20)
+
     host: str = "127.0.0.1"
     port: int = 8000
 
