@@ -14,7 +14,7 @@ from assistant.extractive import (
     candidates,
     coverage,
     expand_row,
-    following,
+    extend_span,
     has_expected_value,
     merge_adjacent,
     score,
@@ -34,6 +34,8 @@ from prompts import answer as P
 # Calibrated on the dev questions (see evals/reports): below this share of the
 # question's informative vocabulary in the best evidence, we refuse.
 MIN_COVERAGE = 0.3
+# A sentence that announces a list: the list is the answer.
+_LIST_INTRO = re.compile(r":\s*$|\bte\s+weten\b|\bde\s+volgende\b|\bvolgende\s+(stappen|vragen|onderdelen)\b", re.I)
 _FOLLOW_UP = re.compile(
     r"^(en|maar|ook|and|what about)\b|\b(daar|daarvan|die|dat|deze|dezelfde|hetzelfde|those|that|it)\b", re.I
 )
@@ -178,19 +180,18 @@ class AnswerEngine:
     def _with_context(
         self, cands: list[Candidate], chosen: list[Candidate], profile: QuestionProfile
     ) -> list[Candidate]:
-        """A definition or list often continues in the next sentence ("… verstaan we:")."""
-        if not chosen or profile.kind in ("number", "who", "when"):
+        """Mark what a chosen sentence announces or continues: the list after "… te weten:",
+        the next steps of a procedure, the sentence after a definition."""
+        if profile.kind in ("number", "who", "when"):
             return chosen
-        best = chosen[0]
-        extra: list[Candidate] = []
-        cur: Candidate | None = best
-        # After "… de volgende vragen:" comes the list itself; a definition runs on a sentence.
-        limit = 4 if best.text.rstrip().endswith(":") else (1 if profile.kind == "definition" else 0)
-        while len(extra) < limit and cur is not None and (nxt := following(cands, cur)) is not None:
-            if nxt not in chosen:
-                extra.append(nxt)
-            cur = nxt
-        return [best, *extra, *chosen[1:]]
+        for i, c in enumerate(chosen):
+            if _LIST_INTRO.search(c.text):
+                c.extend = 6
+            elif i == 0 and profile.kind == "procedure":
+                c.extend = 3
+            elif i == 0 and profile.kind == "definition":
+                c.extend = 1
+        return chosen
 
     def _refuse(self, question: str, profile: QuestionProfile, passages: list[Passage], reason: str) -> Answer:
         en = profile.language == "en"
@@ -226,11 +227,12 @@ class AnswerEngine:
         spans = merge_adjacent(chosen)
         page_texts: dict[tuple[str, int], str] = {}
         citations: list[Citation] = []
-        for n, (p, s, e) in enumerate(spans, 1):
+        for n, (p, s, e, extend) in enumerate(spans, 1):
             key = (p.doc_id, p.page)
             page_texts.setdefault(key, self.index.page_text(p.doc_id, p.page) or "")
             if ROW_START.match(page_texts[key][s:e]):
                 e = expand_row(page_texts[key], s, e)  # a maatregel row: keep trekker, tijdspad, status
+            e = extend_span(page_texts[key], e, extend)
             quote = normalise_ws(page_texts[key][s:e])
             citations.append(
                 Citation(n=n, file=p.file, doc_id=p.doc_id, title=p.title, page=p.page, quote=quote, section=p.section)

@@ -19,7 +19,7 @@ from ingest.chunking import split_units
 from ingest.text_analysis import tokenize
 
 _DEFINES = re.compile(
-    r"\b(is|zijn|betekent|betekenen|wordt verstaan|verstaan we|worden verstaan|houdt in|omvat|bedoeld)\b", re.I
+    r"\b(is|zijn|betekent|betekenen|wordt\s+verstaan|verstaan\s+we|worden\s+verstaan|houdt\s+in|omvat|bedoeld)\b", re.I
 )
 _VALUE = {
     "money": re.compile(r"€|\beuro\b|\bmiljoen\b|\bmiljard\b", re.I),
@@ -45,6 +45,7 @@ class Candidate:
     text: str
     tokens: frozenset[str]
     score: float = 0.0
+    extend: int = 0  # how many following sentences of the page belong with this one
 
 
 def candidates(passages: list[Passage]) -> list[Candidate]:
@@ -164,20 +165,26 @@ def expand_row(page_text: str, start: int, end: int, max_chars: int = 900) -> in
     return max(end, min(stop, start + max_chars)) if stop > end else end
 
 
-def following(cands: list[Candidate], c: Candidate) -> Candidate | None:
-    """The unit right after ``c`` in the same passage."""
-    after = [o for o in cands if o.passage.chunk_id == c.passage.chunk_id and o.start >= c.end]
-    return min(after, key=lambda o: o.start) if after else None
+def extend_span(page_text: str, end: int, units: int, max_chars: int = 1500) -> int:
+    """Move ``end`` past the next ``units`` sentences of the page (across chunk borders)."""
+    if units <= 0:
+        return end
+    ahead = split_units(page_text[end : end + max_chars], table=False)
+    if not ahead:
+        return end
+    return end + ahead[min(units, len(ahead)) - 1][1]
 
 
-def merge_adjacent(chosen: list[Candidate]) -> list[tuple[Passage, int, int]]:
-    """(passage, start, end) spans in reading order, neighbours on one page joined into one quote."""
-    spans = sorted(((c.passage, c.start, c.end) for c in chosen), key=lambda x: (x[0].doc_id, x[0].page, x[1]))
-    merged: list[tuple[Passage, int, int]] = []
-    for p, s, e in spans:
-        if merged and merged[-1][0].doc_id == p.doc_id and merged[-1][0].page == p.page and s - merged[-1][2] <= 2:
-            prev = merged[-1]
-            merged[-1] = (prev[0], prev[1], max(prev[2], e))
+def merge_adjacent(chosen: list[Candidate]) -> list[tuple[Passage, int, int, int]]:
+    """(passage, start, end, extend) in reading order, neighbours on one page joined into one quote."""
+    spans = sorted(
+        ((c.passage, c.start, c.end, c.extend) for c in chosen), key=lambda x: (x[0].doc_id, x[0].page, x[1])
+    )
+    merged: list[tuple[Passage, int, int, int]] = []
+    for p, s, e, x in spans:
+        last = merged[-1] if merged else None
+        if last and last[0].doc_id == p.doc_id and last[0].page == p.page and s - last[2] <= 2:
+            merged[-1] = (last[0], last[1], max(last[2], e), max(last[3], x))
         else:
-            merged.append((p, s, e))
+            merged.append((p, s, e, x))
     return merged
