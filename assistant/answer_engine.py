@@ -17,6 +17,7 @@ from assistant.extractive import (
     extend_span,
     has_expected_value,
     merge_adjacent,
+    prefer_continuity,
     score,
     select,
     value_near_anchor,
@@ -83,6 +84,10 @@ class AnswerEngine:
             except LlmError as exc:
                 notices.append(P.LLM_FALLBACK_NOTICE_NL.format(reason=exc))
         filters, scope_notices = self._scope(query, filters)
+        # Several documents named ("… in het raadsvoorstel en het DSP-rapport"): answer from each.
+        side_by_side = profile.kind == "comparison" or (
+            filters is not None and len(filters.doc_ids or []) >= 2 and " en " in question.lower()
+        )
         notices += scope_notices
         timings["analyse_ms"] = _ms(start)
 
@@ -93,11 +98,15 @@ class AnswerEngine:
         t = time.perf_counter()
         cands = candidates(passages)
         score(cands, profile, self.index)
+        if follow_up:
+            prefer_continuity(cands, set(history[-1].cited_pages))
         refusal = self._refusal_reason(profile, passages, cands)
         if refusal is not None:
             answer = self._refuse(question, profile, passages, refusal)
         else:
-            answer = self._compose(question, profile, self._with_context(cands, select(cands, profile), profile))
+            answer = self._compose(
+                question, profile, self._with_context(cands, select(cands, profile, side_by_side), profile)
+            )
             if self.llm is not None:
                 answer = self._llm_compose(question, profile, passages, answer)
         answer.evidence = [_evidence(p) for p in passages[:5]]

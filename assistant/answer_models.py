@@ -12,6 +12,7 @@ from assistant.search_index import SearchFilters
 class Turn(BaseModel):
     question: str
     answer: str = ""
+    cited_pages: list[tuple[str, int]] = Field(default_factory=list)  # (doc_id, page) the answer cited
 
 
 class AskRequest(BaseModel):

@@ -174,6 +174,10 @@ def search(
         out.print("   " + " ".join(p.text.split())[:400])
 
 
+def _pages(answer: Any) -> list[tuple[str, int]]:
+    return [(c.doc_id, c.page) for c in answer.citations]
+
+
 def _conversation(item_id: str, context: str | None, turns: dict[str, tuple[str | None, Any]]) -> list[Any]:
     """The earlier turns a follow-up belongs to, oldest first."""
     from assistant.answer_models import Turn
@@ -183,7 +187,7 @@ def _conversation(item_id: str, context: str | None, turns: dict[str, tuple[str 
     while context and context in turns and context not in seen:
         seen.add(context)
         parent, answer = turns[context]
-        chain.append(Turn(question=answer.question, answer=answer.answer))
+        chain.append(Turn(question=answer.question, answer=answer.answer, cited_pages=_pages(answer)))
         context = parent
     return list(reversed(chain))
 

@@ -60,14 +60,29 @@ def candidates(passages: list[Passage]) -> list[Candidate]:
 
 
 def coverage(
-    profile: QuestionProfile, tokens: frozenset[str] | set[str], index: SearchIndex, known_only: bool
+    profile: QuestionProfile,
+    tokens: frozenset[str] | set[str],
+    index: SearchIndex,
+    known_only: bool,
+    naming_weight: float = 1.0,
 ) -> float:
-    """IDF-weighted share of the question's key terms present in ``tokens``."""
+    """IDF-weighted share of the question's key terms present in ``tokens``.
+
+    ``naming_weight`` < 1 discounts words that name a document or place: they say
+    where to look, not what the answer says.
+    """
     terms = [t for t in profile.terms if not known_only or index.term_df.get(t)]
-    total = sum(index.idf(t) for t in terms)
+    weights = {t: index.idf(t) * (naming_weight if t in index.naming_terms else 1.0) for t in terms}
+    total = sum(weights.values())
     if total == 0:
         return 0.0
-    return sum(index.idf(t) for t in terms if t in tokens) / total
+    return sum(w for t, w in weights.items() if t in tokens) / total
+
+
+def contains_phrase(text: str, phrase: list[str]) -> bool:
+    stems = tokenize(text)
+    n = len(phrase)
+    return any(stems[i : i + n] == phrase for i in range(len(stems) - n + 1))
 
 
 def has_expected_value(profile: QuestionProfile, text: str) -> bool:
@@ -98,7 +113,9 @@ def score(cands: list[Candidate], profile: QuestionProfile, index: SearchIndex) 
     known_only = profile.language == "en"
     for c in cands:
         head = set(tokenize(c.passage.section))
-        s = coverage(profile, c.tokens, index, known_only) + 0.3 * coverage(profile, head, index, known_only)
+        s = coverage(profile, c.tokens, index, known_only, 0.3) + 0.3 * coverage(profile, head, index, known_only, 0.3)
+        if any(contains_phrase(c.text, ph) for ph in profile.phrases):
+            s += 0.4  # the question quotes a term: the sentence that uses it verbatim
         s += 0.25 / (c.rank + 1)
         if profile.kind in ("number", "when") and has_expected_value(profile, c.text):
             s += 0.25
@@ -114,36 +131,59 @@ def score(cands: list[Candidate], profile: QuestionProfile, index: SearchIndex) 
         c.score = s
 
 
-def select(cands: list[Candidate], profile: QuestionProfile) -> list[Candidate]:
-    """The best candidates within the kind's budget; comparisons draw from several documents."""
+_STEP = re.compile(r"^(stap|fase|step|phase)\s+\d+\b", re.I)
+
+
+def steps(cands: list[Candidate]) -> list[Candidate]:
+    """Numbered steps ("Stap 1 …", "Fase 2 …") of the best-ranked document, in order."""
+    marked = [c for c in cands if _STEP.match(c.text)]
+    if len(marked) < 2:
+        return []
+    doc = min(marked, key=lambda c: c.rank).passage.doc_id
+    ordered = sorted((c for c in marked if c.passage.doc_id == doc), key=lambda c: (c.passage.page, c.start))
+    unique: dict[str, Candidate] = {}
+    for c in ordered:
+        unique.setdefault(_STEP.match(c.text).group(0).lower(), c)  # type: ignore[union-attr]
+    return list(unique.values())
+
+
+def prefer_continuity(cands: list[Candidate], cited_pages: set[tuple[str, int]]) -> None:
+    """A follow-up continues the previous answer: evidence on the pages it cited scores higher."""
+    for c in cands:
+        if (c.passage.doc_id, c.passage.page) in cited_pages:
+            c.score += 0.3
+
+
+def select(cands: list[Candidate], profile: QuestionProfile, side_by_side: bool = False) -> list[Candidate]:
+    """The best candidates within the kind's budget.
+
+    ``side_by_side`` (comparisons, questions naming several documents): first the best
+    evidence of each document, then the rest by score.
+    """
     ranked = sorted(cands, key=lambda c: c.score, reverse=True)
     if not ranked:
         return []
+    if profile.kind == "procedure" and (found := steps(cands)):
+        return found
     budget = _BUDGET[profile.kind]
-    floor = (0.4 if profile.kind == "comparison" else 0.55) * ranked[0].score
+    floor = (0.4 if side_by_side else 0.55) * ranked[0].score
     chosen: list[Candidate] = []
     seen_text: set[str] = set()
-    docs: set[str] = set()
-    if profile.kind == "comparison":
-        # Side by side: first the best evidence of each document that has any.
+    if side_by_side:
+        docs: set[str] = set()
         for c in ranked:
-            if c.passage.doc_id not in docs and c.score >= floor and len(chosen) < budget:
+            if c.passage.doc_id not in docs and c.score >= floor:
                 chosen.append(c)
                 docs.add(c.passage.doc_id)
                 seen_text.add(" ".join(c.text.split()).lower())
+        budget = max(budget, len(chosen) + 1)
     for c in ranked:
         if len(chosen) >= budget or c.score < floor:
             break
         key = " ".join(c.text.split()).lower()
-        if key in seen_text:
-            continue
-        chosen.append(c)
-        seen_text.add(key)
-        docs.add(c.passage.doc_id)
-    if profile.kind == "comparison" and len(docs) < 2:
-        other = next((c for c in ranked if c.passage.doc_id not in docs and c.score >= 0.4 * ranked[0].score), None)
-        if other is not None:
-            chosen.append(other)
+        if key not in seen_text:
+            chosen.append(c)
+            seen_text.add(key)
     return chosen
 
 

@@ -113,6 +113,7 @@ class QuestionProfile:
     terms: list[str]  # stemmed key terms, question frame removed
     proper_nouns: list[str] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)  # "1g", "9b", "4.12"
+    phrases: list[list[str]] = field(default_factory=list)  # quoted terms, as stem sequences
 
 
 def detect_language(text: str) -> Literal["nl", "en"]:
@@ -140,4 +141,6 @@ def analyse(question: str) -> QuestionProfile:
     words = re.findall(r"[\w’'-]+", question)
     proper = [w for w in words[1:] if w[:1].isupper() and len(w) > 2 and not w.isupper()]
     ids = re.findall(r"\b(\d{1,2}[a-z])\b", lowered) + re.findall(r"\b(\d+\.\d+)\b", lowered)
-    return QuestionProfile(question, language, kind, expects, terms, proper, ids)
+    quoted = re.findall(r"[‘'\"“]([^’'\"”]{3,80})[’'\"”]", question)
+    phrases = [stems for q in quoted if (stems := tokenize(q))]
+    return QuestionProfile(question, language, kind, expects, terms, proper, ids, phrases)

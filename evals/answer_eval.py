@@ -52,6 +52,7 @@ class QuestionResult:
     valid_citations: int
     gold_page_cited: bool
     latency_ms: float
+    words: int = 0
     missing: list[str] = field(default_factory=list)
 
 
@@ -74,6 +75,7 @@ class SystemResult:
             "gold_page_cited": sum(r.gold_page_cited for r in ans) / max(1, len(ans)),
             "refusal_unanswerable": sum(r.refused for r in unans) / max(1, len(unans)),
             "false_refusal": sum(r.refused for r in ans) / max(1, len(ans)),
+            "answer_words": statistics.median(r.words for r in ans) if ans else 0.0,
             "p50_ms": statistics.median(lat) if lat else 0.0,
             "p95_ms": lat[min(len(lat) - 1, max(0, round(0.95 * len(lat)) - 1))] if lat else 0.0,
         }
@@ -96,7 +98,12 @@ def run_system(name: str, answer: Answerer, questions: list[dict[str, Any]], eng
         ctx = context
         while ctx and ctx in turns:
             parent, prev = turns[ctx]
-            history.insert(0, Turn(question=prev.question, answer=prev.answer))
+            history.insert(
+                0,
+                Turn(
+                    question=prev.question, answer=prev.answer, cited_pages=[(c.doc_id, c.page) for c in prev.citations]
+                ),
+            )
             ctx = parent
         start = time.perf_counter()
         a = answer(str(q["question"]), history)
@@ -117,6 +124,7 @@ def run_system(name: str, answer: Answerer, questions: list[dict[str, Any]], eng
                 valid_citations=sum(_valid(engine, c) for c in a.citations),
                 gold_page_cited=any((c.file, c.page) in gold for c in a.citations),
                 latency_ms=latency,
+                words=len(a.answer.split()),
                 missing=missing,
             )
         )
@@ -181,6 +189,7 @@ _COLUMNS = [
     ("gold_page_cited", "gold page cited"),
     ("refusal_unanswerable", "refusal (unanswerable)"),
     ("false_refusal", "false refusal"),
+    ("answer_words", "median answer words"),
     ("p50_ms", "p50 ms"),
     ("p95_ms", "p95 ms"),
 ]
@@ -196,7 +205,7 @@ def write_report(systems: list[SystemResult], retrieval: dict[str, Any], source:
     ]
     for s in systems:
         summ = s.summary()
-        cells = [f"{summ[k]:.0f}" if k.endswith("_ms") else f"{summ[k]:.3f}" for k, _ in _COLUMNS]
+        cells = [f"{summ[k]:.0f}" if k.endswith(("_ms", "_words")) else f"{summ[k]:.3f}" for k, _ in _COLUMNS]
         lines.append(f"| {s.name} | " + " | ".join(cells) + " |")
     lines += [
         "",
