@@ -92,7 +92,7 @@ class AnswerEngine:
         timings["analyse_ms"] = _ms(start)
 
         t = time.perf_counter()
-        passages = self.searcher.search(query, k=10, filters=filters, per_page=False)
+        passages = self.searcher.search(query, k=20, filters=filters, per_page=False)
         timings["retrieve_ms"] = _ms(t)
 
         t = time.perf_counter()

@@ -79,6 +79,24 @@ def coverage(
     return sum(w for t, w in weights.items() if t in tokens) / total
 
 
+_DEFINING_VERBS = {"is", "zijn", "betekent", "betekenen", "omvat", "omvatten"}
+
+
+def defines_term(text: str, terms: set[str]) -> bool:
+    """ "X zijn …", "Deze “X” zijn …", "Onder X verstaan we …": a sentence that defines a key term."""
+    words = re.findall(r"\w+", text.lower())
+    stems = [tokenize(w) for w in words]
+    for i, st in enumerate(stems):
+        if not (set(st) & terms):
+            continue
+        after = words[i + 1 : i + 4]
+        if any(w in _DEFINING_VERBS for w in after):
+            return True
+        if i > 0 and words[i - 1] == "onder" and "verstaan" in words[i + 1 : i + 6]:
+            return True
+    return False
+
+
 def contains_phrase(text: str, phrase: list[str]) -> bool:
     stems = tokenize(text)
     n = len(phrase)
@@ -119,8 +137,11 @@ def score(cands: list[Candidate], profile: QuestionProfile, index: SearchIndex) 
         s += 0.25 / (c.rank + 1)
         if profile.kind in ("number", "when") and has_expected_value(profile, c.text):
             s += 0.25
-        if profile.kind == "definition" and _DEFINES.search(c.text[:160]):
-            s += 0.2
+        if profile.kind == "definition":
+            if defines_term(c.text, set(profile.terms)):
+                s += 0.4  # "X zijn …": the sentence that defines the asked term
+            elif _DEFINES.search(c.text[:160]):
+                s += 0.2
         if profile.kind == "who" and _TREKKER.search(c.text):
             s += 0.3
         if profile.ids and (m := _ROW_LETTER.match(c.text)):
