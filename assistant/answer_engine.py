@@ -110,6 +110,8 @@ class AnswerEngine:
             if self.llm is not None:
                 answer = self._llm_compose(question, profile, passages, answer)
         answer.evidence = [_evidence(p) for p in passages[:5]]
+        if not answer.refused:
+            answer.notices += self._unmentioned_places(query, profile, answer)
         answer.retrieval_query = query
         answer.notices = notices + answer.notices
         timings["compose_ms"] = _ms(t)
@@ -127,6 +129,21 @@ class AnswerEngine:
             return filters, []
         titles = ", ".join(sorted(self.index.documents[d].title for d in named))
         return SearchFilters(doc_ids=sorted(named)), [f"Gezocht in: {titles}"]
+
+    def _unmentioned_places(self, query: str, profile: QuestionProfile, answer: Answer) -> list[str]:
+        """Say so when a named place occurs in none of the quotes ("Over Zandvoort staat … alleen …")."""
+        quoted = fold(" ".join(c.quote for c in answer.citations))
+        places = {n for names in mentioned_docs(query, list(self.index.documents.values())).values() for n in names}
+        template = P.ONLY_SCOPE_EN if profile.language == "en" else P.ONLY_SCOPE_NL
+        regions = ", ".join(dict.fromkeys(c.title for c in answer.citations))
+        return [
+            template.format(entity=place.title(), available=regions)
+            for place in sorted(places)
+            if place not in quoted
+            and not any(place in fold(d.title) for d in self.index.documents.values())
+            and len(place.split()) <= 3
+            and place.isalpha()
+        ]
 
     def _refusal_reason(self, profile: QuestionProfile, passages: list[Passage], cands: list[Candidate]) -> str | None:
         if not passages:

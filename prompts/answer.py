@@ -13,8 +13,8 @@ INTRO_MULTI_NL = "Wat de documenten hierover zeggen:"
 INTRO_EN = "According to {source} (quoted in Dutch):"
 INTRO_MULTI_EN = "What the documents say (quoted in Dutch):"
 
-ONLY_SCOPE_NL = "Over {entity} staat in deze documenten niets; wel over {available}."
-ONLY_SCOPE_EN = "The documents say nothing about {entity}; they do cover {available}."
+ONLY_SCOPE_NL = "Over {entity} staat in deze documenten alleen iets in bredere zin: de bronnen gaan over {available}."
+ONLY_SCOPE_EN = "The documents mention {entity} only in a wider context: the sources are about {available}."
 
 LLM_FALLBACK_NOTICE_NL = (
     "Het taalmodel gaf geen bruikbaar antwoord ({reason}); dit antwoord is samengesteld uit de bronnen."

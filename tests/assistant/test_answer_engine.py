@@ -106,3 +106,12 @@ def test_a_named_place_narrows_retrieval(engine: AnswerEngine) -> None:
 def test_citation_model_round_trips() -> None:
     c = Citation(n=1, file="a.pdf", doc_id="x", title="A", page=3, quote="q")
     assert Citation.model_validate_json(c.model_dump_json()) == c
+
+
+@pytest.mark.parametrize("place", ["Wijdemeren", "Bloemendaal"])
+def test_says_so_when_a_named_place_is_in_no_quote(engine: AnswerEngine, place: str) -> None:
+    answer = engine.ask(f"Hoe gaat {place} om met ouderenhuisvesting?")
+    assert not answer.refused
+    in_quotes = any(place.lower() in c.quote.lower() for c in answer.citations)
+    flagged = any(n.startswith(f"Over {place} staat") for n in answer.notices)
+    assert flagged != in_quotes, (answer.notices, [c.quote[:80] for c in answer.citations])
