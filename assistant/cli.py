@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -114,6 +115,21 @@ def ingest(
         raise typer.Exit(1)
 
 
+def _question_lines(path: Path) -> Iterator[tuple[str, str, str | None]]:
+    """(id, question, context) per valid line of a question file; bad lines are reported and skipped."""
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            qid, question = str(item["id"]), str(item["question"])
+        except (ValueError, KeyError, TypeError) as exc:
+            console.print(f"[red]regel {n} overgeslagen: geen geldige JSON met id en question ({exc})[/]")
+            continue
+        context = item.get("context")
+        yield qid, question, str(context) if context else None
+
+
 def _passage_json(p: Any) -> dict[str, Any]:
     return {
         "file": p.file,
@@ -148,16 +164,7 @@ def search(
     searcher = HybridSearcher(SearchIndex(_settings()))
     if jsonl is not None:
         earlier: dict[str, tuple[str, str | None]] = {}
-        for n, line in enumerate(jsonl.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                qid, question = str(item["id"]), str(item["question"])
-            except (ValueError, KeyError, TypeError) as exc:
-                console.print(f"[red]regel {n} overgeslagen: geen geldige JSON met id en question ({exc})[/]")
-                continue
-            context = item.get("context")
+        for qid, question, context in _question_lines(jsonl):
             earlier[qid] = (question, context)
             hits = searcher.search(retrieval_query(question, context, earlier), k=max(k, 10), mode=mode)  # type: ignore[arg-type]
             sys.stdout.write(
@@ -210,16 +217,7 @@ def ask(
     engine = AnswerEngine.from_settings(HybridSearcher(SearchIndex(settings)), settings)
     if jsonl is not None:
         turns: dict[str, tuple[str | None, Any]] = {}
-        for n, line in enumerate(jsonl.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                qid, text = str(item["id"]), str(item["question"])
-            except (ValueError, KeyError, TypeError) as exc:
-                console.print(f"[red]regel {n} overgeslagen: geen geldige JSON met id en question ({exc})[/]")
-                continue
-            context = item.get("context")
+        for qid, text, context in _question_lines(jsonl):
             answer = engine.ask(text, history=_conversation(qid, context, turns))
             turns[qid] = (context, answer)
             row = {

@@ -5,25 +5,16 @@ from typing import Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from assistant.answer_models import Evidence
 from assistant.api.deps import SearcherDep
 from assistant.search_index import SearchFilters
 
 router = APIRouter(prefix="/api")
 
 
-class PassageOut(BaseModel):
-    file: str
-    doc_id: str
-    title: str
-    page: int
-    section: str
-    text: str
-    score: float
-
-
 class SearchOut(BaseModel):
     query: str
-    results: list[PassageOut]
+    results: list[Evidence]
 
 
 @router.get("/search", response_model=SearchOut)
@@ -45,7 +36,7 @@ def search(
     return SearchOut(
         query=q,
         results=[
-            PassageOut(
+            Evidence(
                 file=p.file, doc_id=p.doc_id, title=p.title, page=p.page, section=p.section, text=p.text, score=p.score
             )
             for p in hits
