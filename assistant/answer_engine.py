@@ -28,6 +28,7 @@ from assistant.question_analysis import QuestionProfile, analyse
 from assistant.retrieval import HybridSearcher, Passage
 from assistant.scope import mentioned_docs
 from assistant.search_index import SearchFilters
+from ingest.chunking import split_units
 from ingest.settings import Settings
 from ingest.text_analysis import fold, tokenize
 from prompts import answer as P
@@ -250,35 +251,61 @@ class AnswerEngine:
 
     def _compose(self, question: str, profile: QuestionProfile, chosen: list[Candidate]) -> Answer:
         en = profile.language == "en"
-        spans = merge_adjacent(chosen)
-        page_texts: dict[tuple[str, int], str] = {}
-        citations: list[Citation] = []
-        for n, (p, s, e, extend) in enumerate(spans, 1):
-            key = (p.doc_id, p.page)
-            page_texts.setdefault(key, self.index.page_text(p.doc_id, p.page) or "")
-            if ROW_START.match(page_texts[key][s:e]):
-                e = expand_row(page_texts[key], s, e)  # a maatregel row: keep trekker, tijdspad, status
-            e = extend_span(page_texts[key], e, extend)
-            quote = normalise_ws(page_texts[key][s:e])
-            citations.append(
-                Citation(n=n, file=p.file, doc_id=p.doc_id, title=p.title, page=p.page, quote=quote, section=p.section)
-            )
-        citations = valid_citations(self.index, citations)
+        lines: list[list[Citation]] = []  # one answer line per quote, plus its continuation on the next page
+        for p, s, e, extend in merge_adjacent(chosen):
+            page_text = self.index.page_text(p.doc_id, p.page) or ""
+            if ROW_START.match(page_text[s:e]):
+                e = expand_row(page_text, s, e)  # a maatregel row: keep trekker, tijdspad, status
+            e = extend_span(page_text, e, extend)
+            quote = normalise_ws(page_text[s:e])
+            line = [
+                Citation(n=0, file=p.file, doc_id=p.doc_id, title=p.title, page=p.page, quote=quote, section=p.section)
+            ]
+            if (rest := self._continuation(p, page_text, e)) is not None:
+                line.append(rest)
+            lines.append(line)
+        n = 0
+        for line in lines:
+            for c in line:
+                n += 1
+                c.n = n
+        verified = {id(c) for c in valid_citations(self.index, [c for line in lines for c in line])}
+        lines = [[c for c in line if id(c) in verified] for line in lines]
+        lines = [line for line in lines if line]
+        citations = [c for line in lines for c in line]
         titles = list(dict.fromkeys(c.title for c in citations))
         if len(titles) == 1:
             intro = (P.INTRO_EN if en else P.INTRO_NL).format(source=titles[0])
         else:
             intro = P.INTRO_MULTI_EN if en else P.INTRO_MULTI_NL
         body = []
-        for c in citations:
-            prefix = "" if len(titles) == 1 else f"{c.title} (p. {c.page}): "
-            body.append(f"- {prefix}{c.quote} [{c.n}]")
+        for line in lines:
+            first = line[0]
+            prefix = "" if len(titles) == 1 else f"{first.title} (p. {first.page}): "
+            body.append("- " + prefix + " ".join(f"{c.quote} [{c.n}]" for c in line))
         return Answer(
             question=question,
             answer="\n".join([intro, *body]),
             refused=False,
             citations=citations,
             language=profile.language,
+        )
+
+    def _continuation(self, p: Passage, page_text: str, end: int) -> Citation | None:
+        """A sentence cut off by the page end goes on at the top of the next page: cite that too,
+        as its own page (a quote never spans two pages)."""
+        quote_end = page_text[:end].rstrip()
+        if page_text[end:].strip() or quote_end.endswith((".", "!", "?", ":", ";")):
+            return None
+        next_text = self.index.page_text(p.doc_id, p.page + 1)
+        if not next_text:
+            return None
+        units = split_units(next_text[:1500], table=False)
+        if not units:
+            return None
+        rest = normalise_ws(next_text[units[0][0] : units[0][1]])
+        return Citation(
+            n=0, file=p.file, doc_id=p.doc_id, title=p.title, page=p.page + 1, quote=rest, section=p.section
         )
 
 

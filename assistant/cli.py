@@ -204,6 +204,11 @@ def ask(
     question: Annotated[str | None, typer.Argument(help="De vraag.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Het volledige antwoord als JSON.")] = False,
     jsonl: Annotated[Path | None, typer.Option("--jsonl", help="Vragenbestand (JSONL met id en question).")] = None,
+    doc: Annotated[list[str] | None, typer.Option(help="Alleen dit document (doc_id of bestandsnaam).")] = None,
+    region: Annotated[str | None, typer.Option(help="Alleen documenten over deze regio.")] = None,
+    municipality: Annotated[str | None, typer.Option(help="Alleen documenten over deze gemeente.")] = None,
+    doc_type: Annotated[str | None, typer.Option("--type", help="Documenttype, bv. strategie.")] = None,
+    year: Annotated[int | None, typer.Option(help="Jaar van het document.")] = None,
 ) -> None:
     """Stel een vraag; het antwoord citeert document, pagina en letterlijke tekst."""
     from assistant.answer_engine import AnswerEngine
@@ -213,12 +218,19 @@ def ask(
     if (question is None) == (jsonl is None):
         console.print("[red]Geef óf een vraag óf --jsonl BESTAND.[/]")
         raise typer.Exit(2)
+    from assistant.search_index import SearchFilters
+
     settings = _settings()
     engine = AnswerEngine.from_settings(HybridSearcher(SearchIndex(settings)), settings)
+    ids = [d for d in doc or [] if not d.lower().endswith(".pdf")] or None
+    files = [d for d in doc or [] if d.lower().endswith(".pdf")] or None
+    filters = SearchFilters(
+        doc_ids=ids, files=files, region=region, municipality=municipality, document_type=doc_type, year=year
+    )
     if jsonl is not None:
         turns: dict[str, tuple[str | None, Any]] = {}
         for qid, text, context in _question_lines(jsonl):
-            answer = engine.ask(text, history=_conversation(qid, context, turns))
+            answer = engine.ask(text, history=_conversation(qid, context, turns), filters=filters)
             turns[qid] = (context, answer)
             row = {
                 "id": qid,
@@ -231,7 +243,7 @@ def ask(
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         return
     assert question is not None
-    answer = engine.ask(question)
+    answer = engine.ask(question, filters=filters)
     if as_json:
         out.print_json(answer.model_dump_json())
         return
