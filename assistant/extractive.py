@@ -237,15 +237,16 @@ def extend_span(page_text: str, end: int, units: int, max_chars: int = 1500) -> 
 
 
 def merge_adjacent(chosen: list[Candidate]) -> list[tuple[Passage, int, int, int]]:
-    """(passage, start, end, extend) in reading order, neighbours on one page joined into one quote."""
-    spans = sorted(
-        ((c.passage, c.start, c.end, c.extend) for c in chosen), key=lambda x: (x[0].doc_id, x[0].page, x[1])
-    )
-    merged: list[tuple[Passage, int, int, int]] = []
-    for p, s, e, x in spans:
-        last = merged[-1] if merged else None
-        if last and last[0].doc_id == p.doc_id and last[0].page == p.page and s - last[2] <= 2:
-            merged[-1] = (last[0], last[1], max(last[2], e), max(last[3], x))
+    """(passage, start, end, extend): neighbours on one page joined into one quote; the groups
+    keep the order of their best member in ``chosen`` (best evidence first)."""
+    order = {id(c): i for i, c in enumerate(chosen)}
+    ranked = sorted(chosen, key=lambda c: (c.passage.doc_id, c.passage.page, c.start))
+    groups: list[tuple[Passage, int, int, int, int]] = []  # passage, start, end, extend, best position
+    for c in ranked:
+        last = groups[-1] if groups else None
+        if last and last[0].doc_id == c.passage.doc_id and last[0].page == c.passage.page and c.start - last[2] <= 2:
+            groups[-1] = (last[0], last[1], max(last[2], c.end), max(last[3], c.extend), min(last[4], order[id(c)]))
         else:
-            merged.append((p, s, e, x))
-    return merged
+            groups.append((c.passage, c.start, c.end, c.extend, order[id(c)]))
+    groups.sort(key=lambda g: g[4])
+    return [(p, s, e, x) for p, s, e, x, _ in groups]
