@@ -116,6 +116,15 @@ _VALUE_WORDS = set(
 )
 
 
+_NUM = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def has_new_number(profile: QuestionProfile, text: str) -> bool:
+    """A number the question does not already contain: 75+ and 2040 in the question are not the answer."""
+    asked = set(_NUM.findall(profile.text))
+    return any(n not in asked for n in _NUM.findall(text))
+
+
 def anchor_terms(profile: QuestionProfile, index: SearchIndex) -> list[str]:
     """The question's most specific subject words: rarest in the corpus; places, document
     names and value words ("geld", "percentage") excluded."""
@@ -135,7 +144,11 @@ def score(cands: list[Candidate], profile: QuestionProfile, index: SearchIndex) 
         if any(contains_phrase(c.text, ph) for ph in profile.phrases):
             s += 0.4  # the question quotes a term: the sentence that uses it verbatim
         s += 0.25 / (c.rank + 1)
-        if profile.kind in ("number", "when") and has_expected_value(profile, c.text):
+        if (
+            profile.kind in ("number", "when")
+            and has_expected_value(profile, c.text)
+            and has_new_number(profile, c.text)
+        ):
             s += 0.25
         if profile.kind == "definition":
             if defines_term(c.text, set(profile.terms)):
