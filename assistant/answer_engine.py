@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 
+from assistant import maatregel_answers
 from assistant.answer_models import Answer, Citation, Evidence, Turn
 from assistant.citations import normalise_ws, valid_citations
 from assistant.extractive import (
@@ -97,6 +98,16 @@ class AnswerEngine:
         timings["retrieve_ms"] = _ms(t)
 
         t = time.perf_counter()
+        records = maatregel_answers.find(profile, self.index, filters.doc_ids if filters else None)
+        if records is not None and (records.records or records.missing_ids):
+            answer = self._from_records(question, profile, records)
+            answer.evidence = [_evidence(p) for p in passages[:5]]
+            answer.retrieval_query = query
+            answer.notices = notices + answer.notices
+            timings["compose_ms"] = _ms(t)
+            timings["total_ms"] = _ms(start)
+            answer.timings = timings
+            return answer
         cands = candidates(passages)
         score(cands, profile, self.index)
         if follow_up:
@@ -130,6 +141,31 @@ class AnswerEngine:
             return filters, []
         titles = ", ".join(sorted(self.index.documents[d].title for d in named))
         return SearchFilters(doc_ids=sorted(named)), [f"Gezocht in: {titles}"]
+
+    def _from_records(self, question: str, profile: QuestionProfile, found: maatregel_answers.RecordAnswer) -> Answer:
+        """An answer built from maatregel records; an asked-for id that does not exist is refused."""
+        en = profile.language == "en"
+        if found.missing_ids and not found.records:
+            reason = f"maatregel {', '.join(found.missing_ids)} komt in de documenten niet voor"
+            return self._refuse(question, profile, [], reason)
+        citations = valid_citations(self.index, maatregel_answers.citations_for(found.records, self.index))
+        cited = {c.n for c in citations}
+        lines = [f"- {maatregel_answers.describe(m, en)} [{n}]" for n, m in enumerate(found.records, 1) if n in cited]
+        if not lines:
+            return self._refuse(question, profile, [], "geen controleerbare maatregel gevonden")
+        title = citations[0].title
+        intro = (P.INTRO_EN if en else P.INTRO_NL).format(source=title)
+        notices = [f"maatregel {m.id}: {note}" for m in found.records for note in m.uncertain]
+        if found.missing_ids:
+            notices.append(f"niet gevonden: maatregel {', '.join(found.missing_ids)}")
+        return Answer(
+            question=question,
+            answer="\n".join([intro, *lines]),
+            refused=False,
+            citations=citations,
+            language=profile.language,
+            notices=notices,
+        )
 
     def _unmentioned_places(self, query: str, profile: QuestionProfile, answer: Answer) -> list[str]:
         """Say so when a named place occurs in none of the quotes ("Over Zandvoort staat … alleen …")."""

@@ -257,6 +257,40 @@ def ask(
         out.print(f"[dim]{notice}[/]")
 
 
+@app.command()
+def maatregelen(
+    trekker: Annotated[str | None, typer.Option(help="Alleen maatregelen met deze trekker (deel van de naam).")] = None,
+    q: Annotated[str | None, typer.Option("--q", help="Zoek in maatregel, doel en status.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Records als JSON.")] = False,
+) -> None:
+    """Maatregelen uit de actietabellen: wie (trekker), wanneer (tijdspad), met wie, hoe ver."""
+    from ingest.registry import Registry
+    from ingest.text_analysis import fold
+
+    records = [r for _, r in Registry(_settings().registry_path).records("maatregel")]
+    if trekker:
+        records = [r for r in records if fold(trekker) in fold(r["trekker"])]
+    if q:
+        records = [r for r in records if fold(q) in fold(" ".join([r["maatregel"], r["doel"], r["status"]]))]
+    if as_json:
+        out.print_json(json.dumps(records, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(records)} maatregelen")
+    for col in ("id", "maatregel", "tijdspad", "trekker", "betrokken", "bestand", "p."):
+        table.add_column(col, overflow="fold")
+    for r in records:
+        table.add_row(
+            r["id"],
+            r["maatregel"][:120],
+            r["tijdspad"],
+            r["trekker"],
+            ", ".join(r["betrokken"]),
+            r["file"],
+            str(r["page"]),
+        )
+    out.print(table)
+
+
 @app.command("eval")
 def eval_answers(
     questions: Annotated[Path, typer.Argument(help="Vragenbestand (JSONL; zie evals/README.md).")],

@@ -14,7 +14,9 @@ def _names(doc: DocumentRecord) -> set[str]:
     region = str(meta.get("region", ""))
     names |= {part.strip() for part in re.split(r"[(),;/]|\bregio\b|\bwoningmarktregio\b", region) if part.strip()}
     # The document's own kind and author, as people name it: "de handreiking", "het DSP-rapport".
-    names.add(str(meta.get("document_type", "")))
+    doc_type = str(meta.get("document_type", ""))
+    if len(doc_type.split()) == 1:  # "strategie", "handreiking"; not phrases like "regionale opgave"
+        names.add(doc_type)
     org = str(meta.get("organisation", "")).split()
     if org and org[0].isupper() is False and "-" in org[0]:
         names.add(org[0].split("-")[0])

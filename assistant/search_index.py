@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from ingest.bm25_index import Bm25Index
 from ingest.embedding import make_embedder
+from ingest.maatregelen import Maatregel
 from ingest.models import Chunk
 from ingest.registry import DocumentRecord, Registry
 from ingest.settings import Settings
@@ -56,6 +57,7 @@ class SearchIndex:
             log.warning("BM25 index missing or stale; building it in memory from the registry")
             bm25 = Bm25Index.build([(c.chunk_id, c.search_text) for c in self.chunks.values()], self.version)
         self.bm25 = bm25
+        self.maatregelen: list[Maatregel] = [Maatregel(**r) for _, r in self.registry.records("maatregel")]
         # Document frequency of each stemmed term: how informative a question word is.
         self.term_df: Counter[str] = Counter(t for c in self.chunks.values() for t in set(tokenize(c.search_text)))
         # Words that name documents (titles, types, authors, places): context, not subject.

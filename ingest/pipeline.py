@@ -11,7 +11,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -21,6 +21,7 @@ from ingest.bm25_index import Bm25Index
 from ingest.chunking import chunk_document
 from ingest.embedding import make_embedder
 from ingest.embedding_cache import EmbeddingCache
+from ingest.maatregelen import check_counts, expected_counts, parse_maatregelen
 from ingest.manifest import Manifest
 from ingest.models import Chunk
 from ingest.pdf_reader import PdfRejected, read_pdf
@@ -191,6 +192,12 @@ class Ingestor:
         chunks = chunk_document(
             doc_id, meta["title"], extracted.pages, self.settings.chunk_max_words, self.settings.chunk_overlap_sentences
         )
+        maatregelen = parse_maatregelen(extracted.pages, name)
+        if maatregelen or expected_counts(extracted.pages):
+            # The document counts its own maatregelen: a difference is reported, never papered over.
+            extracted.warnings += [
+                f"maatregelen: {m}" for m in check_counts(maatregelen, expected_counts(extracted.pages))
+            ]
         self.registry.stage(
             doc_id=doc_id,
             file=name,
@@ -201,6 +208,7 @@ class Ingestor:
             pages=extracted.pages,
             chunks=chunks,
             warnings=extracted.warnings,
+            records={"maatregel": [asdict(m) for m in maatregelen]},
         )
         vectors, computed = self.cache.embed(
             self.embedder.model_name,

@@ -56,6 +56,13 @@ CREATE TABLE IF NOT EXISTS chunks (
     search_text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (doc_id, ord);
+CREATE TABLE IF NOT EXISTS records (      -- structured knowledge parsed from a document (e.g. maatregelen)
+    doc_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS records_doc ON records (doc_id, kind, ord);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -170,6 +177,7 @@ class Registry:
         pages: list[str],
         chunks: list[Chunk],
         warnings: list[str],
+        records: dict[str, list[dict[str, Any]]] | None = None,
     ) -> None:
         """Write a new version in state ``indexing`` (invisible to retrieval)."""
         with self._tx():
@@ -210,6 +218,11 @@ class Registry:
                     for i, c in enumerate(chunks)
                 ],
             )
+            for kind, items in (records or {}).items():
+                self._db.executemany(
+                    "INSERT INTO records VALUES (?, ?, ?, ?)",
+                    [(doc_id, kind, i, json.dumps(item, ensure_ascii=False)) for i, item in enumerate(items)],
+                )
 
     def activate(self, doc_id: str, file: str) -> list[str]:
         """Make ``doc_id`` the live version of ``file``; returns the superseded doc_ids."""
@@ -237,8 +250,17 @@ class Registry:
             self._db.execute("DELETE FROM aliases WHERE doc_id = ?", [doc_id])
             self._bump()
 
+    def records(self, kind: str) -> list[tuple[str, dict[str, Any]]]:
+        """(doc_id, record) of one kind, for active documents, in document order."""
+        rows = self._db.execute(
+            "SELECT r.doc_id, r.data FROM records r JOIN documents d ON d.doc_id = r.doc_id"
+            " WHERE d.status = 'active' AND r.kind = ? ORDER BY d.file, r.ord",
+            [kind],
+        )
+        return [(doc_id, json.loads(data)) for doc_id, data in rows]
+
     def _delete_rows(self, doc_id: str) -> None:
-        for table in ("chunks", "pages", "documents"):
+        for table in ("records", "chunks", "pages", "documents"):
             self._db.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
 
     def _bump(self) -> None:

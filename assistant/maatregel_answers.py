@@ -1,0 +1,107 @@
+"""Who-does-what questions answered from maatregel records, not from loose table lines.
+
+"Wie is trekker van maatregel 1d?", "Welke maatregel gaat over …?", "Bij welke
+maatregelen staat de trekker op PM?" — each answer line is one record, cited with
+its row's verbatim text on its page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.answer_models import Citation
+from assistant.question_analysis import QuestionProfile
+from assistant.search_index import SearchIndex
+from ingest.maatregelen import Maatregel
+from ingest.text_analysis import fold, tokenize
+
+_ABOUT_MEASURES = re.compile(r"\b(maatregel\w*|trekker\w*|measures?|leads?|actiepunt\w*)\b", re.I)
+MIN_MATCH = 0.5
+
+
+@dataclass
+class RecordAnswer:
+    records: list[Maatregel]
+    missing_ids: list[str]
+
+
+def is_about_measures(profile: QuestionProfile) -> bool:
+    return bool(_ABOUT_MEASURES.search(profile.text))
+
+
+def find(profile: QuestionProfile, index: SearchIndex, doc_ids: list[str] | None) -> RecordAnswer | None:
+    """The records a question asks about, or None when it is not a question records can answer."""
+    files = {index.documents[d].file for d in doc_ids} if doc_ids else None
+    pool = [m for m in index.maatregelen if files is None or m.file in files]
+    if not is_about_measures(profile):
+        return None
+    wanted = [i for i in profile.ids if re.fullmatch(r"\d{1,2}[a-z]", i)]
+    if wanted and not any(m.id in wanted for m in pool):
+        pool = index.maatregelen  # the scope guessed from the wording must not hide a named maatregel
+    if not pool:
+        return None
+    if wanted:
+        found = [m for m in pool if m.id in wanted]
+        return RecordAnswer(found, [i for i in wanted if i not in {m.id for m in found}])
+    # "… staat de trekker op PM?", "… waar RGV trekker is": a trekker the records know, named in the question.
+    q = fold(profile.text)
+    trekkers = {fold(m.trekker) for m in pool if m.trekker}
+    named = [t for t in trekkers if re.search(rf"(?<!\w){re.escape(t)}(?!\w)", q)]
+    if named and re.search(r"\btrekker", q):
+        return RecordAnswer([m for m in pool if fold(m.trekker) in named], [])
+    # "Welke maatregel gaat over een bewustwordingscampagne?": the record whose text carries the question's words.
+    terms = [t for t in profile.terms if t not in index.naming_terms and t not in set(tokenize("maatregel trekker"))]
+    if not terms:
+        return None
+    total = sum(index.idf(t) for t in terms)
+
+    def match(m: Maatregel) -> float:
+        words = set(tokenize(f"{m.maatregel} {m.doel} {m.status}"))
+        return sum(index.idf(t) for t in terms if covers(t, words)) / total
+
+    scored = sorted(((match(m), m) for m in pool), key=lambda x: x[0], reverse=True)
+    best = scored[0][0]
+    if best < MIN_MATCH:
+        return None
+    return RecordAnswer([m for s, m in scored if s >= best - 0.05][:3], [])
+
+
+def covers(term: str, words: set[str]) -> bool:
+    """The term, or both halves of it as a compound ("bewustwordingscampagne" → bewustwording + campagne)."""
+    if term in words:
+        return True
+    for i in range(4, len(term) - 3):
+        left, right = term[:i], term[i:]
+        lefts = {left, left[:-1]} if left.endswith(("s", "e")) else {left}
+        if any(lf in words or set(tokenize(lf)) & words for lf in lefts) and (
+            right in words or set(tokenize(right)) & words
+        ):
+            return True
+    return False
+
+
+def describe(m: Maatregel, english: bool) -> str:
+    parts = [
+        f"{'Measure' if english else 'Maatregel'} {m.id}: {m.maatregel}",
+        f"trekker: {m.trekker or 'niet vermeld'}",
+        f"tijdspad: {m.tijdspad or 'niet vermeld'}",
+    ]
+    if m.betrokken:
+        parts.append(f"betrokken: {', '.join(m.betrokken)}")
+    if m.status:
+        parts.append(f"waar staan we nu: {m.status}")
+    return " — ".join(parts[:1]) + " — " + "; ".join(parts[1:])
+
+
+def citations_for(records: list[Maatregel], index: SearchIndex) -> list[Citation]:
+    by_file = {d.file: d for d in index.documents.values()}
+    out: list[Citation] = []
+    for n, m in enumerate(records, 1):
+        doc = by_file[m.file]
+        out.append(
+            Citation(
+                n=n, file=m.file, doc_id=doc.doc_id, title=doc.title, page=m.page, quote=m.quote, section=m.actielijn
+            )
+        )
+    return out
