@@ -239,14 +239,17 @@ def expand_row(page_text: str, start: int, end: int, max_chars: int = 900) -> in
     return max(end, min(stop, start + max_chars)) if stop > end else end
 
 
+_CONTINUES = re.compile(r"^(Ook|Daarnaast|Verder|Bovendien|Tevens|Daarbij|Hierbij|Wel|Wel\s+moet)\b")
+
+
 def extend_span(page_text: str, end: int, units: int, max_chars: int = 1500) -> int:
-    """Move ``end`` past the next ``units`` sentences of the page (across chunk borders)."""
-    if units <= 0:
-        return end
+    """Move ``end`` past the next ``units`` sentences of the page (across chunk borders), and
+    past up to two more that carry on the same point ("Ook dient de woning …")."""
     ahead = split_units(page_text[end : end + max_chars], table=False)
-    if not ahead:
-        return end
-    return end + ahead[min(units, len(ahead)) - 1][1]
+    taken = min(max(units, 0), len(ahead))
+    while taken < len(ahead) and taken < units + 2 and _CONTINUES.match(page_text[end + ahead[taken][0] :]):
+        taken += 1
+    return end + ahead[taken - 1][1] if taken else end
 
 
 def merge_adjacent(chosen: list[Candidate]) -> list[tuple[Passage, int, int, int]]:
