@@ -145,7 +145,7 @@ def score(cands: list[Candidate], profile: QuestionProfile, index: SearchIndex) 
             s += 0.4  # the question quotes a term: the sentence that uses it verbatim
         s += 0.25 / (c.rank + 1)
         if (
-            profile.kind in ("number", "when")
+            profile.expects != "any"  # the asked kind of value (an amount, a date …), whatever the form
             and has_expected_value(profile, c.text)
             and has_new_number(profile, c.text)
         ):
