@@ -19,6 +19,7 @@ from assistant.extractive import (
     has_expected_value,
     merge_adjacent,
     prefer_continuity,
+    prefer_definitions,
     score,
     select,
     value_near_anchor,
@@ -29,6 +30,7 @@ from assistant.question_analysis import QuestionProfile, analyse
 from assistant.retrieval import HybridSearcher, Passage
 from assistant.scope import mentioned_docs
 from assistant.search_index import SearchFilters
+from ingest.begrippen import Begrip, differences, lookup
 from ingest.chunking import split_units
 from ingest.settings import Settings
 from ingest.text_analysis import fold, tokenize
@@ -67,6 +69,7 @@ class AnswerEngine:
         start = time.perf_counter()
         history = history or []
         profile = analyse(question)
+        asks_definition = profile.kind == "definition"  # its own form, not inherited from a previous turn
         query = question
         notices: list[str] = []
         follow_up = is_follow_up(question, history)
@@ -108,8 +111,15 @@ class AnswerEngine:
             timings["total_ms"] = _ms(start)
             answer.timings = timings
             return answer
+        glossary = lookup(self.index.begrippen, question) if asks_definition else []
+        if glossary:
+            # The glossary knows where the term is defined: make sure those passages are candidates.
+            passages = self._glossary_passages(glossary, filters) + passages
+            notices += differences(glossary)
         cands = candidates(passages)
         score(cands, profile, self.index)
+        if glossary:
+            prefer_definitions(cands, glossary)
         if follow_up:
             prefer_continuity(cands, set(history[-1].cited_pages))
         refusal = self._refusal_reason(profile, passages, cands)
@@ -141,6 +151,36 @@ class AnswerEngine:
             return filters, []
         titles = ", ".join(sorted(self.index.documents[d].title for d in named))
         return SearchFilters(doc_ids=sorted(named)), [f"Gezocht in: {titles}"]
+
+    def _glossary_passages(self, glossary: list[Begrip], filters: SearchFilters | None) -> list[Passage]:
+        """The chunks holding each definition's quote (all scopes), as top-ranked passages."""
+        allowed = set(filters.doc_ids) if filters is not None and filters.doc_ids else None
+        by_file = {d.file: d for d in self.index.documents.values()}
+        out: list[Passage] = []
+        for b in glossary[:4]:
+            doc = by_file.get(b.file)
+            if doc is None or (allowed is not None and doc.doc_id not in allowed):
+                continue
+            head = normalise_ws(b.quote)[:60]
+            for chunk in self.index.page_chunks.get((doc.doc_id, b.page), []):
+                if head and head in normalise_ws(chunk.text):
+                    out.append(
+                        Passage(
+                            chunk.chunk_id,
+                            doc.doc_id,
+                            doc.file,
+                            doc.title,
+                            chunk.page,
+                            chunk.section,
+                            chunk.text,
+                            1.0,
+                            chunk.char_start,
+                            chunk.char_end,
+                            chunk.kind,
+                        )
+                    )
+                    break
+        return out
 
     def _from_records(self, question: str, profile: QuestionProfile, found: maatregel_answers.RecordAnswer) -> Answer:
         """An answer built from maatregel records; an asked-for id that does not exist is refused."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from assistant.question_analysis import QuestionProfile
 from assistant.retrieval import Passage
 from assistant.search_index import SearchIndex
+from ingest.begrippen import Begrip
 from ingest.chunking import split_units
 from ingest.text_analysis import tokenize
 
@@ -179,6 +180,15 @@ def steps(cands: list[Candidate]) -> list[Candidate]:
     for c in ordered:
         unique.setdefault(_STEP.match(c.text).group(0).lower(), c)  # type: ignore[union-attr]
     return list(unique.values())
+
+
+def prefer_definitions(cands: list[Candidate], glossary: list[Begrip]) -> None:
+    """Sentences that hold a glossary definition of the asked term outrank everything else."""
+    heads = {(b.file, b.page, " ".join(b.quote.split())[:60]) for b in glossary}
+    for c in cands:
+        text = " ".join(c.text.split())
+        if any(f == c.passage.file and p == c.passage.page and h and (h in text or text in h) for f, p, h in heads):
+            c.score += 1.0
 
 
 def prefer_continuity(cands: list[Candidate], cited_pages: set[tuple[str, int]]) -> None:

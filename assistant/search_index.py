@@ -11,6 +11,7 @@ from typing import Any
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import BaseModel
 
+from ingest.begrippen import Begrip
 from ingest.bm25_index import Bm25Index
 from ingest.embedding import make_embedder
 from ingest.maatregelen import Maatregel
@@ -58,6 +59,10 @@ class SearchIndex:
             bm25 = Bm25Index.build([(c.chunk_id, c.search_text) for c in self.chunks.values()], self.version)
         self.bm25 = bm25
         self.maatregelen: list[Maatregel] = [Maatregel(**r) for _, r in self.registry.records("maatregel")]
+        self.begrippen: list[Begrip] = [Begrip(**r) for _, r in self.registry.records("begrip")]
+        self.page_chunks: dict[tuple[str, int], list[Chunk]] = {}
+        for chunk in self.chunks.values():
+            self.page_chunks.setdefault((chunk.doc_id, chunk.page), []).append(chunk)
         # Document frequency of each stemmed term: how informative a question word is.
         self.term_df: Counter[str] = Counter(t for c in self.chunks.values() for t in set(tokenize(c.search_text)))
         # Words that name documents (titles, types, authors, places): context, not subject.

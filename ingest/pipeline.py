@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
+from ingest.begrippen import extract_begrippen
 from ingest.bm25_index import Bm25Index
 from ingest.chunking import chunk_document
 from ingest.embedding import make_embedder
@@ -208,7 +209,10 @@ class Ingestor:
             pages=extracted.pages,
             chunks=chunks,
             warnings=extracted.warnings,
-            records={"maatregel": [asdict(m) for m in maatregelen]},
+            records={
+                "maatregel": [asdict(m) for m in maatregelen],
+                "begrip": [asdict(b) for b in extract_begrippen(extracted.pages, name, meta["title"])],
+            },
         )
         vectors, computed = self.cache.embed(
             self.embedder.model_name,

@@ -115,3 +115,12 @@ def test_says_so_when_a_named_place_is_in_no_quote(engine: AnswerEngine, place: 
     in_quotes = any(place.lower() in c.quote.lower() for c in answer.citations)
     flagged = any(n.startswith(f"Over {place} staat") for n in answer.notices)
     assert flagged != in_quotes, (answer.notices, [c.quote[:80] for c in answer.citations])
+
+
+def test_glossary_brings_the_defining_passage_and_flags_differing_definitions(engine: AnswerEngine) -> None:
+    answer = engine.ask("Wat wordt verstaan onder aandachtsgroepen?")
+    assert not answer.refused
+    assert "specifieke woonvraag" in normalise(answer.answer)
+    assert "uitvoeringsplan-woonzorgvisie-dijk-en-waard-2025.pdf" in {c.file for c in answer.citations}
+    geclusterd = engine.ask("Wat zijn geclusterde woonvormen?")
+    assert not geclusterd.refused and geclusterd.citations

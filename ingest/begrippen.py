@@ -1,0 +1,718 @@
+"""Glossary (begrippen) extraction: who defines which term how, and where.
+
+Policy documents define their terms in four recognisable ways, each parsed from
+the stored page texts (so quotes stay verbatim substrings of one page):
+
+* ``begrippenlijst``: a bijlage of "Term:" lines each followed by its definition
+  (Bijlage 1 "Begripsbepalingen BZK"), a heading line repeated as the subject of
+  the next sentence ("Nultredenwoningen" / "Nultredenwoningen zijn …"), and the
+  numbered aandachtsgroepen table under "Onder deze aandachtsgroep verstaan we:";
+* ``definitiezin``: "X is een …", "Deze “X” zijn mensen …", "Onder X verstaan we …";
+* ``toelichting``: a parenthesis right after a term: "woonzorgcirkels (clusters van …)";
+* ``afkorting``: "Full Name (ABBR)" or "ABBR (Full Name)".
+
+Whose definition it is (``scope``) comes from the bijlage title or a nearby
+sentence naming the source ("concept definities van het ministerie van BZK (juni
+2023)", "De definities van het Rijk …"); otherwise it is the document's own.
+What cannot be settled (a definition running onto the next page) is recorded in
+``Begrip.uncertain``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from ingest.chunking import dehyphenate
+from ingest.structure import Line, label_lines
+from ingest.text_analysis import fold, tokenize
+
+KINDS = ("begrippenlijst", "definitiezin", "afkorting", "toelichting")
+
+_WORD = r"[A-Za-zÀ-ÿ][\wÀ-ÿ'’/-]*"
+_OPEN_Q = "“\"‘'"
+_CLOSE_Q = "”\"’'"
+_SENT_END = (".", "!", "?")
+# A "." that does not end a sentence: "min. 5", "o.a. de", "bijv. domotica".
+_ABBREV_DOT = re.compile(r"(?:\b(?:min|max|ca|bijv|bv|o\.a|e\.d|i\.c|m\.b\.t|t\.m|nr|art|vgl|incl)|\b[a-z])\.$", re.I)
+_BIJLAGE_GLOSSARY = re.compile(r"begrip|definitie", re.I)
+_CONCEPT_SOURCE = re.compile(
+    r"concept\s+definities\s+van\s+het\s+ministerie\s+van\s+(?P<who>[A-Z]{2,5})\s*\((?P<when>[^()]{3,20})\)"
+)
+_RIJK_SOURCE = re.compile(r"definities\s+van\s+het\s+Rijk|rijksdefinities", re.I)
+_MINISTRY = re.compile(r"ministerie\s+van\s+(?P<who>BZK|VWS)\b")
+# Words that cannot head a defined term: "Dat is …", "Het zijn grote opgaven".
+_NOT_A_TERM = {
+    "dat",
+    "dit",
+    "het",
+    "er",
+    "zij",
+    "we",
+    "wij",
+    "hij",
+    "ze",
+    "die",
+    "deze",
+    "wat",
+    "dan",
+    "daarnaast",
+    "ook",
+    "maar",
+    "en",
+    "doel",
+    "verder",
+    "hier",
+    "daarbij",
+    "belangrijk",
+    "landelijk",
+    "in",
+    "per",
+}
+_ARTICLES = {"de", "het", "een"}
+_TERM_BREAKERS = {"van", "voor", "met", "in", "per", "daarvan", "dit", "dat", "deze", "op", "bij", "er", "ook", "al"}
+_RELATIVE = {"die", "dat", "waarin", "waarbij", "waar", "voor", "bedoeld"}
+# Quantifiers in front of a term are not part of it: "voldoende geclusterde- (…)".
+_QUANTIFIERS = {"voldoende", "andere", "diverse", "aanvullende", "enkele", "meer", "veel", "nieuwe"}
+# After "is/zijn", these start a definition; anything else ("is opgesteld", "zijn groot") does not.
+_DEF_OPENERS = {"een", "mensen", "personen", "woningen", "huishoudens", "woningzoekenden", "ouderen", "inwoners"}
+_PAREN_NOT_DEF = {
+    "zie",
+    "zoals",
+    "o.a.",
+    "mede",
+    "bijv.",
+    "bijvoorbeeld",
+    "i.c.",
+    "dus",
+    "bron",
+    "bron:",
+    "naar",
+    "in",
+    "bij",
+    "met",
+    "tussen",
+    "een",
+    "de",
+    "het",
+    "op",
+    "vanuit",
+    "zo",
+    "en",
+    "of",
+    "voor",
+    "inclusief",
+    "exclusief",
+    "alleen",
+    "wie",
+    "wat",
+    "denk",
+    "waarvan",
+}
+
+
+@dataclass
+class Begrip:
+    """One definition of a term; ``uncertain`` says what the extractor could not settle."""
+
+    term: str  # as written: "Zorggeschikte woningen"; for an afkorting the abbreviation
+    definition: str  # verbatim, whitespace-normalised, de-hyphenated; an afkorting's full name
+    file: str
+    page: int  # 1-based page of the quote
+    scope: str  # whose definition: "BZK (concept, juni 2023)", "Rijk (ministerie van BZK)", or the title
+    aliases: list[str] = field(default_factory=list)
+    kind: str = "definitiezin"
+    quote: str = ""  # verbatim slice of the page text with the term and the start of the definition
+    uncertain: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _clean(text: str) -> str:
+    return dehyphenate(text).strip(" :;,")
+
+
+def _strip_quotes(term: str) -> str:
+    return term.strip(_OPEN_Q + _CLOSE_Q + " ")
+
+
+def singular_plural(term: str) -> list[str]:
+    """Singular/plural variants of the term's last word: "woningen" ↔ "woning"."""
+    head, _, last = term.rpartition(" ")
+    prefix = f"{head} " if head else ""
+    low = last.lower()
+    variants: list[str] = []
+    if low.endswith("ingen") or (low.endswith("en") and len(low) > 5):
+        base = last[:-2]
+        if len(base) > 2 and base[-1] == base[-2] and base[-1] not in "aeiou":
+            base = base[:-1]  # "mannen" → "man"
+        variants.append(prefix + base)
+    elif low.endswith("s") and not low.endswith("ss") and len(low) > 4:
+        variants.append(prefix + last[:-1])
+    elif low.endswith("ing") or low.endswith("vorm") or low.endswith("groep"):
+        variants.append(prefix + last + "en")
+    return [v for v in variants if v.lower() != term.lower()]
+
+
+def _sentence_end(text: str, start: int) -> int:
+    """Offset just past the sentence that runs from ``start`` (or the text's end)."""
+    for m in re.finditer(r"[.!?](?=[”’\")]?\d{0,2}(?:\s+[A-ZÀ-Ý0-9•▪➢“‘\"(]|\s*$))", text[start:]):
+        end = start + m.end()
+        if not _ABBREV_DOT.search(text[max(start, end - 8) : end]):
+            return end
+    return len(text)
+
+
+class _Scoper:
+    """Whose definitions these are, per page offset: bijlage title or a nearby source sentence."""
+
+    def __init__(self, pages: list[str], labelled: list[list[Line]], file: str, title: str) -> None:
+        self.pages = pages
+        self.file = file
+        self.labelled = labelled
+        self.title = title
+
+    def at(self, page: int, offset: int) -> str:
+        section = next((ln.section for ln in reversed(self.labelled[page - 1]) if ln.start <= offset), ()) or (
+            self.labelled[page - 1][0].section if self.labelled[page - 1] else ()
+        )
+        bijlage = section[0] if section and section[0].lower().startswith("bijlage") else ""
+        # Look back over this page and the previous one for a sentence naming the source.
+        before = (self.pages[page - 2] if page >= 2 else "") + "\n" + self.pages[page - 1][:offset]
+        window = before[-2500:]
+        # A glossary bijlage names its source once, at its start, maybe pages back.
+        concept = list(_CONCEPT_SOURCE.finditer("\n".join(self.pages[:page])))
+        if concept and _BIJLAGE_GLOSSARY.search(bijlage):
+            m = concept[-1]
+            when = " ".join(m.group("when").split())
+            return f"{m.group('who')} (concept, {when})"
+        if bijlage and "BZK" in bijlage and _BIJLAGE_GLOSSARY.search(bijlage):
+            return "BZK"
+        near = window[-1200:]
+        if _RIJK_SOURCE.search(near):
+            ministry = list(_MINISTRY.finditer(window))
+            return f"Rijk (ministerie van {ministry[-1].group('who')})" if ministry else "Rijk"
+        return self.title
+
+
+def _make(
+    term: str,
+    definition: str,
+    kind: str,
+    file: str,
+    page: int,
+    scope: str,
+    quote: str,
+    uncertain: list[str] | None = None,
+) -> Begrip | None:
+    term = re.sub(r"\s+", " ", _strip_quotes(dehyphenate(term))).strip(" :")
+    definition = _clean(definition)
+    if not term or not definition or not quote.strip():
+        return None
+    aliases = [] if kind == "afkorting" else singular_plural(term)
+    return Begrip(term, definition, file, page, scope, aliases, kind, quote, uncertain or [])
+
+
+# --------------------------------------------------------------------------- (1) begrippenlijsten
+
+
+def _term_line(text: str) -> bool:
+    return text.endswith(":") and len(text.split()) <= 18 and not text.lower().startswith(("onder ", "definitie"))
+
+
+def _glossary_bijlage(labelled: list[list[Line]], pages: list[str], scoper: _Scoper) -> list[Begrip]:
+    """ "Term:" lines and their definitions inside a bijlage titled Begripsbepalingen/Definities."""
+    lines = [
+        ln
+        for page in labelled
+        for ln in page
+        if not ln.boilerplate and ln.section and _BIJLAGE_GLOSSARY.search(ln.section[0]) and not ln.opens_section
+    ]
+    out: list[Begrip] = []
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        if not _term_line(ln.text):
+            i += 1
+            continue
+        term_lines = [ln]
+        # "Wettelijke taakstelling\nvergunninghouders:": the term started on the line before.
+        if ln.text[:1].islower() and i > 0 and not lines[i - 1].text.endswith((".", ":", ";")):
+            term_lines.insert(0, lines[i - 1])
+        elif ln.text[:1].islower():
+            i += 1
+            continue
+        body: list[Line] = []
+        j = i + 1
+        while j < len(lines) and not _term_line(lines[j].text):
+            nxt = lines[j + 1] if j + 1 < len(lines) else None
+            if nxt is not None and _term_line(nxt.text) and nxt.text[:1].islower():
+                break  # this line is the first half of the next term
+            body.append(lines[j])
+            if lines[j].text.endswith(_SENT_END) and not _ABBREV_DOT.search(lines[j].text):
+                break  # the definition proper is the first paragraph; the rest is commentary
+            j += 1
+        i = j if j > i + 1 else i + 1
+        if not body:
+            continue
+        term = " ".join(t.text for t in term_lines)
+        definition = "\n".join(b.text for b in body)
+        definition = re.sub(r"^Definitie\b[^:]{0,60}:\s*", "", definition)
+        first = term_lines[0]
+        page_text = pages[first.page - 1]
+        notes: list[str] = []
+        same_page = [b for b in body if b.page == first.page]
+        end = same_page[-1].end if same_page else term_lines[-1].end
+        if not same_page:
+            notes.append(f"definitie begint op pagina {body[0].page}; citaat bevat alleen de term")
+        elif len(same_page) < len(body):
+            notes.append(f"definitie loopt door op pagina {body[-1].page}")
+        b = _make(
+            term,
+            definition,
+            "begrippenlijst",
+            scoper.file,
+            first.page,
+            scoper.at(first.page, first.start),
+            page_text[first.start : end],
+            notes,
+        )
+        if b:
+            out.append(b)
+    return out
+
+
+def _heading_definitions(labelled: list[list[Line]], pages: list[str], scoper: _Scoper) -> list[Begrip]:
+    """A short heading line repeated as the subject of the next sentence: "Nultredenwoningen" /
+    "Nultredenwoningen zijn reguliere woningen …". The definition is the block up to the next heading."""
+    flat = [ln for page in labelled for ln in page if not ln.boilerplate]
+    out: list[Begrip] = []
+    for i, ln in enumerate(flat[:-1]):
+        words = ln.text.split()
+        if not (1 <= len(words) <= 5) or ln.text.endswith((".", ":", ",", ";")) or not ln.text[:1].isupper():
+            continue
+        nxt = flat[i + 1]
+        if not re.match(rf"{re.escape(ln.text)}\s+(?:is|zijn)\s", nxt.text):
+            continue
+        body: list[Line] = []
+        for cand in flat[i + 1 :]:
+            prev = body[-1] if body else None
+            # Next heading: a short capitalised line without final punctuation after a finished sentence.
+            if (
+                prev is not None
+                and prev.text.endswith((".", ":"))
+                and cand.text[:1].isupper()
+                and len(cand.text.split()) <= 8
+                and not cand.text.endswith((".", ",", ";", ":"))
+            ):
+                break
+            body.append(cand)
+        start_line = body[0]
+        page_text = pages[start_line.page - 1]
+        on_page = [b for b in body if b.page == start_line.page]
+        qstart = ln.start if ln.page == start_line.page else start_line.start
+        text_from = page_text[start_line.start : on_page[-1].end]
+        qend = start_line.start + _sentence_end(text_from, 0)
+        notes = [f"definitie loopt door op pagina {body[-1].page}"] if len(on_page) < len(body) else []
+        b = _make(
+            ln.text,
+            "\n".join(x.text for x in body),
+            "begrippenlijst",
+            scoper.file,
+            start_line.page,
+            scoper.at(ln.page, ln.start),
+            page_text[qstart:qend],
+            notes,
+        )
+        if b:
+            out.append(b)
+    return out
+
+
+_TABLE_ROW = re.compile(r"^(?P<n>\d{1,2})\s+(?P<rest>\S.*)$")
+
+
+def _aandachtsgroepen_table(labelled: list[list[Line]], pages: list[str], scoper: _Scoper) -> list[Begrip]:
+    """The numbered table under "Onder deze aandachtsgroep verstaan we:": rows "1 Name … • bullet …"."""
+    out: list[Begrip] = []
+    for page_lines in labelled:
+        lines = [ln for ln in page_lines if not ln.boilerplate]
+        head = next((k for k, ln in enumerate(lines) if re.search(r"Onder deze \w+ verstaan we:$", ln.text)), None)
+        if head is None:
+            continue
+        expected = 1
+        rows: list[list[Line]] = []
+        for ln in lines[head + 1 :]:
+            m = _TABLE_ROW.match(ln.text)
+            if m and int(m.group("n")) == expected:
+                rows.append([ln])
+                expected += 1
+            elif (m and int(m.group("n")) != expected) or not rows:
+                if m:
+                    break  # a footnote ("10 Voor de …") ends the table
+                continue
+            else:
+                rows[-1].append(ln)
+        for row in rows:
+            text = "\n".join(x.text for x in row)
+            name, bullet, rest = re.sub(r"^\d\s+", "", text).partition("•")
+            if not bullet:
+                continue  # no description in the row (row 3 in the DSP table): nothing to record
+            page_text = pages[row[0].page - 1]
+            bullets = ["• " + _clean(b) for b in ("•" + rest).split("•") if b.strip()]
+            b = _make(
+                name,
+                "\n".join(bullets),
+                "begrippenlijst",
+                scoper.file,
+                row[0].page,
+                scoper.at(row[0].page, row[0].start),
+                page_text[row[0].start : row[-1].end],
+            )
+            if b:
+                out.append(b)
+    return out
+
+
+# --------------------------------------------------------------------------- (2) definitiezinnen
+
+_DEF_SENTENCE = re.compile(
+    rf"(?:^|(?<=[.!?:]\s)|(?<=\n)|(?<=[▪•]\s))"
+    rf"(?P<deze>Deze\s+)?(?P<term>[{_OPEN_Q}][\wÀ-ÿ][^{_CLOSE_Q}\n]{{0,40}}[{_CLOSE_Q}]"
+    rf"|[A-ZÀ-Ý][\wÀ-ÿ'’-]*(?:[ ]+[\wÀ-ÿ][\wÀ-ÿ'’-]*){{0,3}})"
+    r"\s+(?P<verb>is|zijn)\s+(?P<next>[a-zà-ÿ][\wÀ-ÿ'’-]*)(?:\s+(?P<next2>[a-zà-ÿ][\wÀ-ÿ'’-]*))?"
+)
+_ONDER = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=\n))Onder\s+(?P<term>[^.:\n]{3,60}?)\s+verst(?:aan|aat)\s+(?:we|wij|men)\s+(?P<def>\S)"
+)
+
+
+def _definition_sentences(pages: list[str], scoper: _Scoper, taken: set[tuple[int, str]]) -> list[Begrip]:
+    out: list[Begrip] = []
+    for page_no, text in enumerate(pages, start=1):
+        for m in _DEF_SENTENCE.finditer(text):
+            raw_term = m.group("term")
+            term = _strip_quotes(raw_term)
+            words = term.split()
+            quoted = raw_term[:1] in _OPEN_Q
+            if m.group("deze") and not quoted:
+                continue  # "Deze visies zijn …": only a quoted term after "Deze" is being defined
+            if words[0].lower() in _ARTICLES and len(words) > 1:
+                words = words[1:]
+            if words[0].lower() in _NOT_A_TERM or any(w.lower() in _TERM_BREAKERS for w in words):
+                continue
+            nxt, nxt2 = m.group("next"), m.group("next2") or ""
+            opener = nxt in _DEF_OPENERS or (
+                nxt.endswith("e") and nxt not in {"de", "deze", "die", "ze"} and nxt2 in _DEF_OPENERS | {"woningen"}
+            )
+            opener = opener or (nxt == "onder" and nxt2 == "andere")
+            if not opener:
+                continue
+            end = _sentence_end(text, m.start("term"))
+            # A definition names a class and narrows it down: "… woningen die …", "… thema dat …".
+            head = text[m.end("verb") : end].split()[:8]
+            if not _RELATIVE & {w.strip(",").lower() for w in head}:
+                continue
+            if (page_no, fold(" ".join(words))) in taken:
+                continue
+            b = _make(
+                " ".join(words),
+                text[m.start("verb") + len(m.group("verb")) : end],
+                "definitiezin",
+                scoper.file,
+                page_no,
+                scoper.at(page_no, m.start()),
+                text[m.start() : end],
+            )
+            if b:
+                out.append(b)
+        for m in _ONDER.finditer(text):
+            term = m.group("term")
+            if term.split()[0].lower() in {"deze", "die", "dit", "dat"}:
+                continue  # "Onder deze groep verstaan we:" introduces a table, handled elsewhere
+            end = _sentence_end(text, m.start())
+            b = _make(
+                term,
+                text[m.start("def") : end],
+                "definitiezin",
+                scoper.file,
+                page_no,
+                scoper.at(page_no, m.start()),
+                text[m.start() : end],
+            )
+            if b:
+                out.append(b)
+    return out
+
+
+# --------------------------------------------------------------------------- (3) toelichtingen
+
+_PAREN_AFTER_TERM = re.compile(
+    r"(?P<term>(?:[a-zà-ÿA-ZÀ-Ý][\wÀ-ÿ-]*\s+)?[a-zà-ÿA-ZÀ-Ý][\wÀ-ÿ]*-?)\s?\((?P<body>[^()]*)"
+)
+
+
+def _noun_like(word: str) -> bool:
+    low = word.lower().rstrip("-")
+    return (
+        len(low) >= 5
+        and low not in _NOT_A_TERM
+        and (low.endswith(("en", "s", "ing", "heid", "de")) or word.endswith("-"))
+    )
+
+
+def _toelichtingen(pages: list[str], scoper: _Scoper) -> list[Begrip]:
+    """ "woonzorgcirkels (clusters van woningen …)": a descriptive parenthesis right after a noun."""
+    out: list[Begrip] = []
+    for page_no, text in enumerate(pages, start=1):
+        for m in _PAREN_AFTER_TERM.finditer(text):
+            body = m.group("body")
+            words = body.split()
+            closed = m.end() < len(text) and text[m.end()] == ")"
+            if len(words) < 5 or not words[0][:1].islower() or words[0].lower() in _PAREN_NOT_DEF:
+                continue
+            # Describes what the term *is*: "clusters van woningen …", "… woningen waarbij …".
+            if "van" not in words[1:3] and not {"waarbij", "die", "dat", "met"} & set(words[1:4]):
+                continue
+            term_words = m.group("term").split()
+            if not _noun_like(term_words[-1]):
+                continue
+            if len(term_words) == 2 and (
+                term_words[0].lower() in _QUANTIFIERS or not term_words[0].lower().endswith("e")
+            ):
+                term_words = term_words[1:]  # keep only an adjective before the noun: "Gemengde woonvormen"
+            term = " ".join(term_words)
+            notes: list[str] = []
+            definition = body
+            if not closed:
+                # The parenthesis runs onto the next page: join the rest, keep the quote on this page.
+                if page_no < len(pages) and ")" in pages[page_no][:400]:
+                    definition = body + pages[page_no][: pages[page_no].index(")")]
+                    notes.append(f"toelichting loopt door op pagina {page_no + 1}; citaat alleen pagina {page_no}")
+                else:
+                    continue
+                after = pages[page_no][pages[page_no].index(")") + 1 :]
+            else:
+                after = text[m.end() + 1 :]
+            if term.endswith("-"):
+                # "geclusterde- (…) en zorggeschikte woningen": the head noun comes after the parenthesis.
+                head = re.match(r"\s*en\s+\w+\s+(?P<noun>\w+)", after)
+                if not head:
+                    continue
+                term = f"{term[:-1]} {head.group('noun')}"
+                notes.append(f"kernwoord '{head.group('noun')}' overgenomen van na het haakje")
+            quote_end = m.end() + 1 if closed else len(text.rstrip())
+            b = _make(
+                term,
+                definition,
+                "toelichting",
+                scoper.file,
+                page_no,
+                scoper.at(page_no, m.start()),
+                text[m.start() : quote_end],
+                notes,
+            )
+            if b:
+                out.append(b)
+    return out
+
+
+# --------------------------------------------------------------------------- (4) afkortingen
+
+_ABBR = r"[A-Z][A-Za-z&]{1,6}"
+_LONG_THEN_ABBR = re.compile(rf"[{_CLOSE_Q}]?\s?\((?P<abbr>{_ABBR})\)")
+_ABBR_THEN_LONG = re.compile(rf"\b(?P<abbr>{_ABBR})\s\((?P<long>[A-ZÀ-Ý][^()\n]{{4,80}})\)")
+
+
+def _is_abbr(token: str) -> bool:
+    upper = sum(ch.isupper() for ch in token)
+    return upper >= 2 or (len(token) == 3 and token[0].isupper() and not token.endswith("e"))
+
+
+def _long_form(abbr: str, words: list[str]) -> list[str] | None:
+    """Schwartz & Hearst: the shortest run of trailing ``words`` whose letters spell ``abbr`` in
+    order, the first letter starting a word ("Integraal Zorgakkoord" → IZA)."""
+    letters = [ch.lower() for ch in abbr if ch.isalpha()]
+    for n in range(1, min(len(words), len(letters) + 4) + 1):
+        cand = words[-n:]
+        text = " ".join(cand).lower()
+        if cand[0][:1].lower() != letters[0]:
+            continue
+        ti = len(text) - 1
+        ok = True
+        for li in range(len(letters) - 1, -1, -1):
+            while ti >= 0 and (text[ti] != letters[li] or (li == 0 and ti > 0 and text[ti - 1].isalnum())):
+                ti -= 1
+            if ti < 0:
+                ok = False
+                break
+            ti -= 1
+        if ok and ti < 0 + len(cand[0]):  # matched within the run, first letter at its first word
+            return cand
+    return None
+
+
+def _afkortingen(pages: list[str], scoper: _Scoper) -> list[Begrip]:
+    out: list[Begrip] = []
+    for page_no, text in enumerate(pages, start=1):
+        for m in _LONG_THEN_ABBR.finditer(text):
+            abbr = m.group("abbr")
+            if not _is_abbr(abbr):
+                continue
+            left = text[max(0, m.start() - 160) : m.start()]
+            left = re.split(r"[.;:!?()•▪➢\n]\s", left)[-1]
+            words = re.findall(r"[\wÀ-ÿ'’-]+", left.replace("\n", " "))
+            words = [w.strip("‘’“”'\"") for w in words if w.strip("‘’“”'\"")]
+            long = _long_form(abbr, words)
+            if not long or " ".join(long).lower() == abbr.lower():
+                continue
+            full = " ".join(long)
+            qstart = text.rfind(long[0], 0, m.start())
+            b = _make(
+                abbr, full, "afkorting", scoper.file, page_no, scoper.at(page_no, m.start()), text[qstart : m.end()]
+            )
+            if b:
+                b.aliases = [full]
+                out.append(b)
+        for m in _ABBR_THEN_LONG.finditer(text):
+            abbr, long_text = m.group("abbr"), m.group("long")
+            if not _is_abbr(abbr):
+                continue
+            words = long_text.split()
+            long = _long_form(abbr, words[: len(abbr) + 4])
+            if not long or long[0] != words[0]:
+                continue
+            full = " ".join(words[: len(long)]) if len(long) < len(words) else long_text
+            b = _make(abbr, full, "afkorting", scoper.file, page_no, scoper.at(page_no, m.start()), m.group(0))
+            if b:
+                b.aliases = [_clean(full)]
+                out.append(b)
+    # One record per abbreviation and spelled-out form within a document.
+    seen: set[tuple[str, str]] = set()
+    unique: list[Begrip] = []
+    for b in out:
+        key = (b.term, fold(re.sub(r"[\s-]+", "", b.definition)))
+        if key not in seen:
+            seen.add(key)
+            unique.append(b)
+    return unique
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def extract_begrippen(pages: list[str], file: str, title: str) -> list[Begrip]:
+    """All begrippen defined in one document's stored page texts, in document order per kind."""
+    labelled = label_lines(pages)
+    scoper = _Scoper(pages, labelled, file, title)
+    found = _glossary_bijlage(labelled, pages, scoper)
+    found += _heading_definitions(labelled, pages, scoper)
+    found += _aandachtsgroepen_table(labelled, pages, scoper)
+    taken = {(b.page, fold(b.term)) for b in found}
+    found += _definition_sentences(pages, scoper, taken)
+    found += _toelichtingen(pages, scoper)
+    abbrs = _afkortingen(pages, scoper)
+    # Link abbreviations to the terms they abbreviate: "Wet langdurige zorg" ↔ "Wlz".
+    for b in found:
+        for a in abbrs:
+            if _key(a.definition) == _key(b.term) and a.term not in b.aliases:
+                b.aliases.append(a.term)
+    return found + abbrs
+
+
+# --------------------------------------------------------------------------- lookup
+
+_NULTREDEN = re.compile(r"\b(?:nul|0)[\s-]*treden", re.IGNORECASE)
+
+
+def _normalise(text: str) -> str:
+    """Fold, unify "nul-treden"/"0-treden" → "nultreden" and close hyphen/space compounds."""
+    text = _NULTREDEN.sub("nultreden", fold(text))
+    text = re.sub(r"(?<=\w)-\s*(?=\w)", "", text)
+    return re.sub(r"[^a-z0-9 ]+", " ", text).strip()
+
+
+def _key(text: str) -> str:
+    return _normalise(text).replace(" ", "")
+
+
+def _stem_key(text: str) -> str:
+    return "".join(tokenize(_normalise(text).replace(" ", "")))
+
+
+def _score(names: list[str], query: str) -> float:
+    qkey, qstem = _key(query), _stem_key(query)
+    qtokens = set(tokenize(_normalise(query)))
+    best = 0.0
+    for name in names:
+        key, stem = _key(name), _stem_key(name)
+        if not key:
+            continue
+        if key == qkey:
+            best = max(best, 4.0)
+        elif stem and stem == qstem:
+            best = max(best, 3.5)
+        elif len(qkey) >= 4 and (qkey in key or key in qkey):
+            best = max(best, 2.0 + min(len(qkey), len(key)) / max(len(qkey), len(key)))
+        elif len(qstem) >= 4 and (qstem in stem or stem in qstem):
+            best = max(best, 1.5)
+        else:
+            tokens = set(tokenize(_normalise(name)))
+            if qtokens and tokens:
+                overlap = len(qtokens & tokens) / len(qtokens | tokens)
+                if overlap >= 0.5:
+                    best = max(best, overlap)
+    return best
+
+
+def lookup(begrippen: list[Begrip], query: str) -> list[Begrip]:
+    """Every begrip (all scopes and files) whose term or alias matches ``query``, best first."""
+    scored = [(_score([b.term, *b.aliases], query), i, b) for i, b in enumerate(begrippen)]
+    # Among equal matches a list/sentence definition beats an abbreviation or passing remark.
+    rank = {"begrippenlijst": 0, "definitiezin": 1, "afkorting": 2, "toelichting": 3}
+    scored = [s for s in scored if s[0] > 0]
+    scored.sort(key=lambda s: (-s[0], rank.get(s[2].kind, 9), s[1]))
+    return [b for _, _, b in scored]
+
+
+# --------------------------------------------------------------------------- differences
+
+_NUMBER = re.compile(
+    r"(?P<q>(?:minimaal|min\.|ten minste|maximaal|max\.|tenminste|>|<|≥|≤)\s*)?(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>%|\+)?"
+)
+
+
+def _numbers(text: str) -> dict[str, str]:
+    """Number → how it is written in context ("minimaal 12"); years and article numbers left out."""
+    found: dict[str, str] = {}
+    for m in _NUMBER.finditer(text):
+        n = m.group("n")
+        before = text[max(0, m.start() - 12) : m.start()].lower()
+        if re.fullmatch(r"(?:19|20)\d{2}", n) or "artikel" in before or re.search(r"\d\.$", before):
+            continue
+        if m.end() < len(text) and text[m.end() : m.end() + 1] in ".," and text[m.end() + 1 : m.end() + 2].isdigit():
+            continue
+        found.setdefault(n, m.group(0).strip())
+    return found
+
+
+def differences(matches: list[Begrip]) -> list[str]:
+    """Short Dutch notes for pairs from different scopes/files that define the term differently."""
+    notes: list[str] = []
+    for a, b in combinations(matches, 2):
+        if (a.scope, a.file) == (b.scope, b.file) or (a.kind == "afkorting") != (b.kind == "afkorting"):
+            continue
+        if _key(a.definition) == _key(b.definition):
+            continue
+        where_a = f"'{a.term}' ({a.scope}, {a.file} p. {a.page})"
+        where_b = f"'{b.term}' ({b.scope}, {b.file} p. {b.page})"
+        na, nb = _numbers(a.definition), _numbers(b.definition)
+        only_a = [na[n] for n in na if n not in nb]
+        only_b = [nb[n] for n in nb if n not in na]
+        note = f"{where_a} en {where_b} omschrijven het begrip verschillend"
+        if only_a or only_b:
+            note += f"; afwijkende getallen: {', '.join(only_a) or 'geen'} tegenover {', '.join(only_b) or 'geen'}"
+        notes.append(note + ".")
+    return notes
