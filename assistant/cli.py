@@ -291,6 +291,47 @@ def maatregelen(
     out.print(table)
 
 
+@app.command()
+def terms(
+    term: Annotated[str | None, typer.Argument(help="Het begrip (spelvarianten en afkortingen werken ook).")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Lijst van {term, definition, file, page, scope, aliases}.")
+    ] = False,
+) -> None:
+    """Begrippen: definities met bron; verschillende definities naast elkaar."""
+    from ingest.begrippen import Begrip, differences, lookup
+    from ingest.registry import Registry
+
+    found = [Begrip(**r) for _, r in Registry(_settings().registry_path).records("begrip")]
+    if term:
+        found = lookup(found, term)
+    rows = [
+        {
+            "term": b.term,
+            "definition": b.definition,
+            "file": b.file,
+            "page": b.page,
+            "scope": b.scope,
+            "aliases": b.aliases,
+        }
+        for b in found
+    ]
+    if as_json:
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    if term and not found:
+        console.print(f"[yellow]Geen definitie van ‘{term}’ gevonden in de documenten.[/]")
+        raise typer.Exit(1)
+    table = Table(title=f"{len(rows)} begrippen")
+    for col in ("begrip", "definitie", "bron", "p.", "scope"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(str(r["term"]), str(r["definition"])[:300], str(r["file"]), str(r["page"]), str(r["scope"]))
+    out.print(table)
+    for note in differences(found) if term else []:
+        out.print(f"[bold yellow]Let op:[/] {note}")
+
+
 @app.command("eval")
 def eval_answers(
     questions: Annotated[Path, typer.Argument(help="Vragenbestand (JSONL; zie evals/README.md).")],

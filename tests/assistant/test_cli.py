@@ -157,3 +157,18 @@ def test_ask_prints_sources(corpus_settings: Settings, tmp_path: Path) -> None:
     proc = run_cli("ask", "Wat is een nultredenwoning?", data_dir=corpus_settings.data_dir, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "Bronnen" in proc.stdout and "p. 46" in proc.stdout
+
+
+def test_terms_lists_looks_up_and_flags_differences(corpus_settings: Settings, tmp_path: Path) -> None:
+    proc = run_cli("terms", "--json", data_dir=corpus_settings.data_dir, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert len(rows) > 40
+    assert all(set(r) == {"term", "definition", "file", "page", "scope", "aliases"} for r in rows)
+    proc = run_cli("terms", "nul-treden woning", "--json", data_dir=corpus_settings.data_dir, cwd=tmp_path)
+    first = json.loads(proc.stdout)[0]
+    assert first["term"] == "Nultredenwoningen" and first["page"] == 46
+    proc = run_cli("terms", "geclusterd", data_dir=corpus_settings.data_dir, cwd=tmp_path)
+    assert "Let op:" in proc.stdout and "12" in proc.stdout
+    missing = run_cli("terms", "parkeervergunning", data_dir=corpus_settings.data_dir, cwd=tmp_path)
+    assert missing.returncode == 1 and "Geen definitie" in missing.stderr
