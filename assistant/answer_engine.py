@@ -393,6 +393,3 @@ def _evidence(p: Passage) -> Evidence:
 
 def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 2)
-
-
-__all__ = ["AnswerEngine", "fold"]

@@ -6,7 +6,6 @@ Filters are resolved to doc ids and applied *inside* each retriever (Chroma
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -153,9 +152,3 @@ class HybridSearcher:
             if len(out) >= k:
                 break
         return out
-
-
-def timed_search(searcher: HybridSearcher, query: str, **kwargs: object) -> tuple[list[Passage], float]:
-    start = time.perf_counter()
-    result = searcher.search(query, **kwargs)  # type: ignore[arg-type]
-    return result, (time.perf_counter() - start) * 1000
