@@ -69,7 +69,6 @@ class AnswerEngine:
         start = time.perf_counter()
         history = history or []
         profile = analyse(question)
-        asks_definition = profile.kind == "definition"  # its own form, not inherited from a previous turn
         query = question
         notices: list[str] = []
         follow_up = is_follow_up(question, history)
@@ -104,23 +103,38 @@ class AnswerEngine:
         records = maatregel_answers.find(profile, self.index, filters.doc_ids if filters else None)
         if records is not None and (records.records or records.missing_ids):
             answer = self._from_records(question, profile, records)
-            answer.evidence = [_evidence(p) for p in passages[:5]]
-            answer.retrieval_query = query
-            answer.notices = notices + answer.notices
-            timings["compose_ms"] = _ms(t)
-            timings["total_ms"] = _ms(start)
-            answer.timings = timings
-            return answer
+        else:
+            answer = self._from_passages(question, profile, passages, history, filters, side_by_side)
+        answer.evidence = [_evidence(p) for p in passages[:5]]
+        if not answer.refused:
+            answer.notices += self._unmentioned_places(query, profile, answer)
+        answer.retrieval_query = query
+        answer.notices = notices + answer.notices
+        timings["compose_ms"] = _ms(t)
+        timings["total_ms"] = _ms(start)
+        answer.timings = {**timings, **answer.timings}
+        return answer
+
+    def _from_passages(
+        self,
+        question: str,
+        profile: QuestionProfile,
+        passages: list[Passage],
+        history: list[Turn],
+        filters: SearchFilters | None,
+        side_by_side: bool,
+    ) -> Answer:
+        """Sentences and rows of the retrieved passages → refusal or a cited answer."""
+        asks_definition = analyse(question).kind == "definition"  # its own form, not inherited
         glossary = lookup(self.index.begrippen, question) if asks_definition else []
         if glossary:
             # The glossary knows where the term is defined: make sure those passages are candidates.
             passages = self._glossary_passages(glossary, filters) + passages
-            notices += differences(glossary)
         cands = candidates(passages)
         score(cands, profile, self.index)
         if glossary:
             prefer_definitions(cands, glossary)
-        if follow_up:
+        if history and is_follow_up(question, history):
             prefer_continuity(cands, set(history[-1].cited_pages))
         refusal = self._refusal_reason(profile, passages, cands)
         if refusal is not None:
@@ -131,14 +145,7 @@ class AnswerEngine:
             )
             if self.llm is not None:
                 answer = self._llm_compose(question, profile, passages, answer)
-        answer.evidence = [_evidence(p) for p in passages[:5]]
-        if not answer.refused:
-            answer.notices += self._unmentioned_places(query, profile, answer)
-        answer.retrieval_query = query
-        answer.notices = notices + answer.notices
-        timings["compose_ms"] = _ms(t)
-        timings["total_ms"] = _ms(start)
-        answer.timings = {**timings, **answer.timings}
+        answer.notices += differences(glossary)  # documents that define the term differently
         return answer
 
     # -- steps --------------------------------------------------------------------
