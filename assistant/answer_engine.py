@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 
-from assistant import maatregel_answers
+from assistant import maatregel_answers, table_answers
 from assistant.answer_models import Answer, Citation, Evidence, Turn
 from assistant.citations import normalise_ws, valid_citations
 from assistant.extractive import (
@@ -33,6 +33,7 @@ from assistant.search_index import SearchFilters
 from ingest.begrippen import Begrip, differences, lookup
 from ingest.chunking import split_units
 from ingest.settings import Settings
+from ingest.tables import TableCell
 from ingest.text_analysis import fold, tokenize
 from prompts import answer as P
 
@@ -137,12 +138,13 @@ class AnswerEngine:
         if history and is_follow_up(question, history):
             prefer_continuity(cands, set(history[-1].cited_pages))
         refusal = self._refusal_reason(profile, passages, cands)
+        files = {self.index.documents[d].file for d in filters.doc_ids or []} if filters and filters.doc_ids else None
+        cells = table_answers.find(profile, self.index, files) if refusal is None else []
         if refusal is not None:
             answer = self._refuse(question, profile, passages, refusal)
         else:
-            answer = self._compose(
-                question, profile, self._with_context(cands, select(cands, profile, side_by_side), profile)
-            )
+            chosen = self._with_context(cands, select(cands, profile, side_by_side), profile)
+            answer = self._compose(question, profile, chosen, cells)
             if self.llm is not None:
                 answer = self._llm_compose(question, profile, passages, answer)
         answer.notices += differences(glossary)  # documents that define the term differently
@@ -332,9 +334,15 @@ class AnswerEngine:
             notices=[f"weigering: {reason}"],
         )
 
-    def _compose(self, question: str, profile: QuestionProfile, chosen: list[Candidate]) -> Answer:
+    def _compose(
+        self, question: str, profile: QuestionProfile, chosen: list[Candidate], cells: list[TableCell] | None = None
+    ) -> Answer:
         en = profile.language == "en"
         lines: list[list[Citation]] = []  # one answer line per quote, plus its continuation on the next page
+        labels: dict[int, str] = {}  # line index → text shown instead of the quote (a table cell)
+        if cells:
+            lines.append([table_answers.citation_for(cells, self.index, 0)])
+            labels[0] = table_answers.describe(cells)
         for p, s, e, extend in merge_adjacent(chosen):
             page_text = self.index.page_text(p.doc_id, p.page) or ""
             if ROW_START.match(page_text[s:e]):
@@ -353,8 +361,9 @@ class AnswerEngine:
                 n += 1
                 c.n = n
         verified = {id(c) for c in valid_citations(self.index, [c for line in lines for c in line])}
-        lines = [[c for c in line if id(c) in verified] for line in lines]
-        lines = [line for line in lines if line]
+        checked = [([c for c in line if id(c) in verified], labels.get(i)) for i, line in enumerate(lines)]
+        shown = [(line, label) for line, label in checked if line]
+        lines = [line for line, _ in shown]
         citations = [c for line in lines for c in line]
         titles = list(dict.fromkeys(c.title for c in citations))
         if len(titles) == 1:
@@ -362,10 +371,13 @@ class AnswerEngine:
         else:
             intro = P.INTRO_MULTI_EN if en else P.INTRO_MULTI_NL
         body = []
-        for line in lines:
+        for line, label in shown:
             first = line[0]
             prefix = "" if len(titles) == 1 else f"{first.title} (p. {first.page}): "
-            body.append("- " + prefix + " ".join(f"{c.quote} [{c.n}]" for c in line))
+            if label is not None:  # the exact cell, cited with its row line
+                body.append(f"- {label} [{first.n}]")
+            else:
+                body.append("- " + prefix + " ".join(f"{c.quote} [{c.n}]" for c in line))
         return Answer(
             question=question,
             answer="\n".join([intro, *body]),

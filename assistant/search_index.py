@@ -18,6 +18,7 @@ from ingest.maatregelen import Maatregel
 from ingest.models import Chunk
 from ingest.registry import DocumentRecord, Registry
 from ingest.settings import Settings
+from ingest.tables import TableCell
 from ingest.text_analysis import tokenize
 from ingest.vector_store import VectorStore, collection_name, make_client
 
@@ -60,6 +61,7 @@ class SearchIndex:
         self.bm25 = bm25
         self.maatregelen: list[Maatregel] = [Maatregel(**r) for _, r in self.registry.records("maatregel")]
         self.begrippen: list[Begrip] = [Begrip(**r) for _, r in self.registry.records("begrip")]
+        self.cells: list[TableCell] = [TableCell(**r) for _, r in self.registry.records("cell")]
         self.page_chunks: dict[tuple[str, int], list[Chunk]] = {}
         for chunk in self.chunks.values():
             self.page_chunks.setdefault((chunk.doc_id, chunk.page), []).append(chunk)

@@ -28,6 +28,7 @@ from ingest.models import Chunk
 from ingest.pdf_reader import PdfRejected, read_pdf
 from ingest.registry import DocumentRecord, Registry
 from ingest.settings import Settings
+from ingest.tables import parse_tables
 from ingest.vector_store import VectorStore, collection_name, make_client
 
 log = logging.getLogger(__name__)
@@ -211,6 +212,7 @@ class Ingestor:
             records={
                 "maatregel": [asdict(m) for m in maatregelen],
                 "begrip": [asdict(b) for b in extract_begrippen(extracted.pages, name, meta["title"])],
+                "cell": [asdict(c) for c in parse_tables(extracted.pages, name)],
             },
         )
         vectors, computed = self.cache.embed(

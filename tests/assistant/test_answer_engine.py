@@ -124,3 +124,19 @@ def test_glossary_brings_the_defining_passage_and_flags_differing_definitions(en
     assert "uitvoeringsplan-woonzorgvisie-dijk-en-waard-2025.pdf" in {c.file for c in answer.citations}
     geclusterd = engine.ask("Wat zijn geclusterde woonvormen?")
     assert not geclusterd.refused and geclusterd.citations
+
+
+def test_number_question_leads_with_the_exact_table_cell(engine: AnswerEngine) -> None:
+    answer = engine.ask("Hoeveel zorggeschikte woningen heeft Heemskerk nodig tot 2031?")
+    assert not answer.refused
+    first_line = answer.answer.splitlines()[1]
+    assert "Heemskerk" in first_line and "Zorggeschikte woningen: 115" in first_line and first_line.endswith("[1]")
+    c = answer.citations[0]
+    assert (c.file, c.page, c.quote) == (
+        "regionale-woonzorgopgave-zuid-kennemerland-ijmond-2024.pdf",
+        48,
+        "Heemskerk 115 160 425 700",
+    )
+    # A generic word ("woningen") does not pick a column: no cell line then.
+    other = engine.ask("Hoeveel woningen heeft Heemskerk nodig?")
+    assert "Zorggeschikte woningen: 115" not in other.answer
