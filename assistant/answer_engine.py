@@ -70,6 +70,7 @@ class AnswerEngine:
         start = time.perf_counter()
         history = history or []
         profile = analyse(question)
+        asks_definition = profile.kind == "definition"  # its own form, before a follow-up inherits one
         query = question
         notices: list[str] = []
         follow_up = is_follow_up(question, history)
@@ -105,7 +106,8 @@ class AnswerEngine:
         if records is not None and (records.records or records.missing_ids):
             answer = self._from_records(question, profile, records)
         else:
-            answer = self._from_passages(question, profile, passages, history, filters, side_by_side)
+            previous = history[-1] if follow_up else None
+            answer = self._from_passages(question, profile, passages, previous, filters, side_by_side, asks_definition)
         answer.evidence = [_evidence(p) for p in passages[:5]]
         if not answer.refused:
             answer.notices += self._unmentioned_places(query, profile, answer)
@@ -121,12 +123,15 @@ class AnswerEngine:
         question: str,
         profile: QuestionProfile,
         passages: list[Passage],
-        history: list[Turn],
+        previous: Turn | None,
         filters: SearchFilters | None,
         side_by_side: bool,
+        asks_definition: bool,
     ) -> Answer:
-        """Sentences and rows of the retrieved passages → refusal or a cited answer."""
-        asks_definition = analyse(question).kind == "definition"  # its own form, not inherited
+        """Sentences and rows of the retrieved passages → refusal or a cited answer.
+
+        ``previous``: the turn a follow-up continues (its cited pages get preference).
+        """
         glossary = lookup(self.index.begrippen, question) if asks_definition else []
         if glossary:
             # The glossary knows where the term is defined: make sure those passages are candidates.
@@ -135,8 +140,8 @@ class AnswerEngine:
         score(cands, profile, self.index)
         if glossary:
             prefer_definitions(cands, glossary)
-        if history and is_follow_up(question, history):
-            prefer_continuity(cands, set(history[-1].cited_pages))
+        if previous is not None:
+            prefer_continuity(cands, set(previous.cited_pages))
         refusal = self._refusal_reason(profile, passages, cands)
         files = {self.index.documents[d].file for d in filters.doc_ids or []} if filters and filters.doc_ids else None
         cells = table_answers.find(profile, self.index, files) if refusal is None else []
@@ -202,8 +207,7 @@ class AnswerEngine:
         lines = [f"- {maatregel_answers.describe(m, en)} [{n}]" for n, m in enumerate(found.records, 1) if n in cited]
         if not lines:
             return self._refuse(question, profile, [], "geen controleerbare maatregel gevonden")
-        title = citations[0].title
-        intro = (P.INTRO_EN if en else P.INTRO_NL).format(source=title)
+        intro = _intro([citations[0].title], en)
         notices = [f"maatregel {m.id}: {note}" for m in found.records for note in m.uncertain]
         if found.missing_ids:
             notices.append(f"niet gevonden: maatregel {', '.join(found.missing_ids)}")
@@ -243,7 +247,7 @@ class AnswerEngine:
             if absent:
                 return f"onbekend begrip: {', '.join(absent)}"
         known_only = profile.language == "en"
-        top = frozenset().union(*(c.tokens | set(tokenize(c.passage.section)) for c in cands if c.rank < 3))
+        top = frozenset().union(*(c.tokens | c.section_tokens for c in cands if c.rank < 3))
         cov = coverage(profile, top, self.index, known_only)
         if cov < MIN_COVERAGE:
             return f"te weinig overlap met de bronnen ({cov:.2f})"
@@ -366,10 +370,7 @@ class AnswerEngine:
         lines = [line for line, _ in shown]
         citations = [c for line in lines for c in line]
         titles = list(dict.fromkeys(c.title for c in citations))
-        if len(titles) == 1:
-            intro = (P.INTRO_EN if en else P.INTRO_NL).format(source=titles[0])
-        else:
-            intro = P.INTRO_MULTI_EN if en else P.INTRO_MULTI_NL
+        intro = _intro(titles, en)
         body = []
         for line, label in shown:
             first = line[0]
@@ -402,6 +403,13 @@ class AnswerEngine:
         return Citation(
             n=0, file=p.file, doc_id=p.doc_id, title=p.title, page=p.page + 1, quote=rest, section=p.section
         )
+
+
+def _intro(titles: list[str], english: bool) -> str:
+    """ "Volgens <document>:" for one source, a neutral opener for several."""
+    if len(titles) == 1:
+        return (P.INTRO_EN if english else P.INTRO_NL).format(source=titles[0])
+    return P.INTRO_MULTI_EN if english else P.INTRO_MULTI_NL
 
 
 def _evidence(p: Passage) -> Evidence:

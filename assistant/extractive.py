@@ -45,6 +45,7 @@ class Candidate:
     end: int
     text: str
     tokens: frozenset[str]
+    section_tokens: frozenset[str]  # of the passage's section path, tokenized once per passage
     score: float = 0.0
     extend: int = 0  # how many following sentences of the page belong with this one
 
@@ -52,11 +53,12 @@ class Candidate:
 def candidates(passages: list[Passage]) -> list[Candidate]:
     out: list[Candidate] = []
     for rank, p in enumerate(passages):
+        section = frozenset(tokenize(p.section))
         for s, e in split_units(p.text, p.kind == "table"):
             text = p.text[s:e]
             if len(text.split()) < 3:
                 continue
-            out.append(Candidate(p, rank, p.char_start + s, p.char_start + e, text, frozenset(tokenize(text))))
+            out.append(Candidate(p, rank, p.char_start + s, p.char_start + e, text, frozenset(tokenize(text)), section))
     return out
 
 
@@ -140,7 +142,7 @@ def anchor_terms(profile: QuestionProfile, index: SearchIndex) -> list[str]:
 def score(cands: list[Candidate], profile: QuestionProfile, index: SearchIndex) -> None:
     known_only = profile.language == "en"
     for c in cands:
-        head = set(tokenize(c.passage.section))
+        head = c.section_tokens
         s = coverage(profile, c.tokens, index, known_only, 0.3) + 0.3 * coverage(profile, head, index, known_only, 0.3)
         if any(contains_phrase(c.text, ph) for ph in profile.phrases):
             s += 0.4  # the question quotes a term: the sentence that uses it verbatim

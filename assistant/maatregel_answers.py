@@ -14,7 +14,7 @@ from assistant.answer_models import Citation
 from assistant.question_analysis import QuestionProfile
 from assistant.search_index import SearchIndex
 from ingest.maatregelen import Maatregel
-from ingest.text_analysis import fold, tokenize
+from ingest.text_analysis import fold, is_compound_of, tokenize
 
 _ABOUT_MEASURES = re.compile(r"\b(maatregel\w*|trekker\w*|measures?|leads?|actiepunt\w*)\b", re.I)
 MIN_MATCH = 0.5
@@ -69,16 +69,7 @@ def find(profile: QuestionProfile, index: SearchIndex, doc_ids: list[str] | None
 
 def covers(term: str, words: set[str]) -> bool:
     """The term, or both halves of it as a compound ("bewustwordingscampagne" → bewustwording + campagne)."""
-    if term in words:
-        return True
-    for i in range(4, len(term) - 3):
-        left, right = term[:i], term[i:]
-        lefts = {left, left[:-1]} if left.endswith(("s", "e")) else {left}
-        if any(lf in words or set(tokenize(lf)) & words for lf in lefts) and (
-            right in words or set(tokenize(right)) & words
-        ):
-            return True
-    return False
+    return term in words or is_compound_of(term, words.__contains__, min_left=4, min_right=4)
 
 
 def describe(m: Maatregel, english: bool) -> str:

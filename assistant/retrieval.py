@@ -49,8 +49,8 @@ class Bm25Retriever(BaseRetriever):
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         allowed = None
         if self._doc_ids is not None:
-            wanted = set(self._doc_ids)
-            allowed = self._index.bm25.mask_for({cid for cid, c in self._index.chunks.items() if c.doc_id in wanted})
+            ids = self._index.doc_chunk_ids
+            allowed = self._index.bm25.mask_for(set().union(*(ids.get(d, set()) for d in self._doc_ids)))
         hits = self._index.bm25.search(query_bundle.query_str, self._k, allowed)
         return [_node(self._index.chunks[cid], s) for cid, s in hits if cid in self._index.chunks]
 

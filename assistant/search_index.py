@@ -19,7 +19,7 @@ from ingest.models import Chunk
 from ingest.registry import DocumentRecord, Registry
 from ingest.settings import Settings
 from ingest.tables import TableCell
-from ingest.text_analysis import tokenize
+from ingest.text_analysis import is_compound_of, tokenize
 from ingest.vector_store import VectorStore, collection_name, make_client
 
 log = logging.getLogger(__name__)
@@ -63,8 +63,10 @@ class SearchIndex:
         self.begrippen: list[Begrip] = [Begrip(**r) for _, r in self.registry.records("begrip")]
         self.cells: list[TableCell] = [TableCell(**r) for _, r in self.registry.records("cell")]
         self.page_chunks: dict[tuple[str, int], list[Chunk]] = {}
+        self.doc_chunk_ids: dict[str, set[str]] = {}
         for chunk in self.chunks.values():
             self.page_chunks.setdefault((chunk.doc_id, chunk.page), []).append(chunk)
+            self.doc_chunk_ids.setdefault(chunk.doc_id, set()).add(chunk.chunk_id)
         # Document frequency of each stemmed term: how informative a question word is.
         self.term_df: Counter[str] = Counter(t for c in self.chunks.values() for t in set(tokenize(c.search_text)))
         # Words that name documents (titles, types, authors, places): context, not subject.
@@ -95,15 +97,7 @@ class SearchIndex:
 
         "welzijnsinitiatief" is known when "welzijn" and "initiatief" are.
         """
-        if self.term_df.get(term):
-            return True
-        for i in range(3, len(term) - 2):
-            left, right = term[:i], term[i:]
-            lefts = {left, left[:-1]} if left.endswith(("s", "e")) else {left}
-            right_known = any(self.term_df.get(t) for t in tokenize(right)) or bool(self.term_df.get(right))
-            if right_known and any(self.term_df.get(t) for lf in lefts for t in [lf, *tokenize(lf)]):
-                return True
-        return False
+        return bool(self.term_df.get(term)) or is_compound_of(term, lambda t: bool(self.term_df.get(t)))
 
     def is_stale(self) -> bool:
         return self.registry.version() != self.version

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
+
+from ingest.text_analysis import fold
 
 log = logging.getLogger(__name__)
 
@@ -248,14 +249,9 @@ def parse_tables(pages: list[str], file: str) -> list[TableCell]:
     return cells
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 def find_cells(
     cells: list[TableCell], row: str | None = None, column: str | None = None, table: str | None = None
 ) -> list[TableCell]:
     """Cells whose row, column and table contain the given texts (case and accents ignored)."""
-    wanted = [(attr, _fold(q)) for attr, q in (("row", row), ("column", column), ("table", table)) if q is not None]
-    return [c for c in cells if all(q in _fold(getattr(c, attr)) for attr, q in wanted)]
+    wanted = [(attr, fold(q)) for attr, q in (("row", row), ("column", column), ("table", table)) if q is not None]
+    return [c for c in cells if all(q in fold(getattr(c, attr)) for attr, q in wanted)]

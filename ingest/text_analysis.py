@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 import Stemmer
@@ -50,3 +51,18 @@ def tokenize(text: str) -> list[str]:
     words = [w for raw in _TOKEN.findall(fold(text)) for w in _split_numbers(raw)]
     words = [w for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
     return list(_stemmer().stemWords(words))
+
+
+def is_compound_of(term: str, known: Callable[[str], bool], min_left: int = 3, min_right: int = 3) -> bool:
+    """Is ``term`` two known parts, as Dutch compounds are ("welzijnsinitiatief" → welzijn(s) + initiatief)?
+
+    A linking -s-/-e- on the left part is allowed; each part counts as known raw or stemmed.
+    """
+    for i in range(min_left, len(term) - min_right + 1):
+        left, right = term[:i], term[i:]
+        lefts = {left, left[:-1]} if left.endswith(("s", "e")) else {left}
+        if any(known(p) for lf in lefts for p in (lf, *tokenize(lf))) and any(
+            known(p) for p in (right, *tokenize(right))
+        ):
+            return True
+    return False
