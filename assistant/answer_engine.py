@@ -65,7 +65,14 @@ class AnswerEngine:
         client = LlmClient(settings.llm_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout_s)
         return cls(searcher, LlmAnswerer(client, searcher.index, settings.llm_max_sources))
 
-    def ask(self, question: str, history: list[Turn] | None = None, filters: SearchFilters | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        history: list[Turn] | None = None,
+        filters: SearchFilters | None = None,
+        compare: bool = True,
+    ) -> Answer:
+        """``compare=False``: never split a comparison into per-document answers (used per column)."""
         timings: dict[str, float] = {}
         start = time.perf_counter()
         history = history or []
