@@ -16,11 +16,13 @@ from ingest.bm25_index import Bm25Index
 from ingest.embedding import make_embedder
 from ingest.maatregelen import Maatregel
 from ingest.models import Chunk
+from ingest.phases import Phase
 from ingest.registry import DocumentRecord, Registry
 from ingest.settings import Settings
 from ingest.tables import TableCell
 from ingest.text_analysis import is_compound_of, tokenize
 from ingest.vector_store import VectorStore, collection_name, make_client
+from ingest.voorstellen import Voorstel
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,8 @@ class SearchIndex:
             bm25 = Bm25Index.build([(c.chunk_id, c.search_text) for c in self.chunks.values()], self.version)
         self.bm25 = bm25
         self.maatregelen: list[Maatregel] = [Maatregel(**r) for _, r in self.registry.records("maatregel")]
+        self.voorstellen: list[Voorstel] = [Voorstel(**r) for _, r in self.registry.records("voorstel")]
+        self.phases: list[Phase] = [Phase(**r) for _, r in self.registry.records("phase")]
         self.begrippen: list[Begrip] = [Begrip(**r) for _, r in self.registry.records("begrip")]
         self.cells: list[TableCell] = [TableCell(**r) for _, r in self.registry.records("cell")]
         self.page_chunks: dict[tuple[str, int], list[Chunk]] = {}

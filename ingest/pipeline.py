@@ -26,10 +26,12 @@ from ingest.maatregelen import check_counts, expected_counts, parse_maatregelen
 from ingest.manifest import Manifest
 from ingest.models import Chunk
 from ingest.pdf_reader import PdfRejected, read_pdf
+from ingest.phases import parse_phases
 from ingest.registry import DocumentRecord, Registry
 from ingest.settings import Settings
 from ingest.tables import parse_tables
 from ingest.vector_store import VectorStore, collection_name, make_client
+from ingest.voorstellen import check_count, expected_count, parse_voorstellen
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +201,11 @@ class Ingestor:
         if maatregelen or (expected and "maatregelen" in expected):
             # The document counts its own maatregelen: a difference is reported, never papered over.
             extracted.warnings += [f"maatregelen: {m}" for m in check_counts(maatregelen, expected)]
+        voorstellen = parse_voorstellen(extracted.pages, name)
+        announced = expected_count(extracted.pages)
+        if voorstellen or announced is not None:
+            # Same for proposals: the document's own count and numbering are the check.
+            extracted.warnings += [f"voorstellen: {m}" for m in check_count(voorstellen, announced)]
         self.registry.stage(
             doc_id=doc_id,
             file=name,
@@ -213,6 +220,8 @@ class Ingestor:
                 "maatregel": [asdict(m) for m in maatregelen],
                 "begrip": [asdict(b) for b in extract_begrippen(extracted.pages, name, meta["title"])],
                 "cell": [asdict(c) for c in parse_tables(extracted.pages, name)],
+                "voorstel": [asdict(v) for v in voorstellen],
+                "phase": [asdict(p) for p in parse_phases(extracted.pages, name)],
             },
         )
         vectors, computed = self.cache.embed(
