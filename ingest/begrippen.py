@@ -9,7 +9,10 @@ the stored page texts (so quotes stay verbatim substrings of one page):
   numbered aandachtsgroepen table under "Onder deze aandachtsgroep verstaan we:";
 * ``definitiezin``: "X is een …", "Deze “X” zijn mensen …", "Onder X verstaan we …";
 * ``toelichting``: a parenthesis right after a term: "woonzorgcirkels (clusters van …)";
-* ``afkorting``: "Full Name (ABBR)" or "ABBR (Full Name)".
+* ``afkorting``: "Full Name (ABBR)" or "ABBR (Full Name)", and legends "S+M app = …";
+* namings, kept as ``definitiezin``: "X, oftewel Y", "de zogenaamde X" (with what
+  the sentence says around it), "(ook wel X genoemd)", "X betekent dat/:" and
+  footnotes "53 X: definitie".
 
 Whose definition it is (``scope``) comes from the bijlage title or a nearby
 sentence naming the source ("concept definities van het ministerie van BZK (juni
@@ -355,6 +358,10 @@ def _aandachtsgroepen_table(labelled: list[list[Line]], pages: list[str], scoper
                 continue
             else:
                 rows[-1].append(ln)
+        if not rows:
+            if b := _described_group(lines, head, pages, scoper):
+                out.append(b)
+            continue
         for row in rows:
             text = "\n".join(x.text for x in row)
             name, bullet, rest = re.sub(r"^\d\s+", "", text).partition("•")
@@ -376,17 +383,67 @@ def _aandachtsgroepen_table(labelled: list[list[Line]], pages: list[str], scoper
     return out
 
 
+def _described_group(lines: list[Line], head: int, pages: list[str], scoper: _Scoper) -> Begrip | None:
+    """ "Group name" / "Onder deze groep verstaan we:" / a column header / one description per line:
+    the unnumbered form of the aandachtsgroepen table. The name is the title above the sentence."""
+    title: list[Line] = []
+    for ln in reversed(lines[:head]):
+        if ln.opens_section and title:
+            break
+        if ln.text.endswith((".", ":", ";")) or len(title) >= 3:
+            break
+        title.insert(0, ln)
+        if ln.opens_section:
+            break
+    body: list[Line] = []
+    for ln in lines[head + 1 :]:
+        if ln.text.startswith("NB") or (body and ln.opens_section):
+            break
+        if not body and len(ln.text.split()) == 1:
+            continue  # the table's column header ("Omschrijving")
+        body.append(ln)
+    if not title or not body or any(ln.page != title[0].page for ln in body):
+        return None
+    return _make(
+        " ".join(ln.text for ln in title),
+        "\n".join("• " + ln.text for ln in body),
+        "begrippenlijst",
+        scoper.file,
+        title[0].page,
+        scoper.at(title[0].page, title[0].start),
+        pages[title[0].page - 1][title[0].start : body[-1].end],
+    )
+
+
 # --------------------------------------------------------------------------- (2) definitiezinnen
 
 _DEF_SENTENCE = re.compile(
     rf"(?:^|(?<=[.!?:]\s)|(?<=\n)|(?<=[▪•]\s))"
     rf"(?P<deze>Deze\s+)?(?P<term>[{_OPEN_Q}][\wÀ-ÿ][^{_CLOSE_Q}\n]{{0,40}}[{_CLOSE_Q}]"
     rf"|[A-ZÀ-Ý][\wÀ-ÿ'’-]*(?:[ ]+[\wÀ-ÿ][\wÀ-ÿ'’-]*){{0,3}})"
+    # "De wooncoaches van Wonen Plus Welzijn zijn …": the organisation is not part of the term.
+    r"(?P<owner>[ ]+van(?:[ ]+[A-ZÀ-Ý][\wÀ-ÿ'’-]*){1,4})?"
     r"\s+(?P<verb>is|zijn)\s+(?P<next>[a-zà-ÿ][\wÀ-ÿ'’-]*)(?:\s+(?P<next2>[a-zà-ÿ][\wÀ-ÿ'’-]*))?"
 )
 _ONDER = re.compile(
     r"(?:^|(?<=[.!?]\s)|(?<=\n))Onder\s+(?P<term>[^.:\n]{3,60}?)\s+verst(?:aan|aat)\s+(?:we|wij|men)\s+(?P<def>\S)"
 )
+
+
+def _participle(word: str) -> bool:
+    """ "opgenomen", "ingeschreven", "verdeeld": a verb form, not a noun ("verhuizingen" is one)."""
+    low = word.lower()
+    if low.endswith("ingen"):
+        return False
+    return bool(
+        re.fullmatch(r"[a-z]{0,4}ge[a-zà-ÿ]{2,}(?:en|d|t)", low)
+        or re.fullmatch(r"(?:be|ver|ont|her)[a-zà-ÿ]{2,}[dt]", low)
+    )
+
+
+def _plural_noun(word: str) -> bool:
+    """ "ouderenadviseurs", "woonvormen": a plural class name."""
+    return len(word) >= 6 and word.endswith(("s", "en")) and not _participle(word)
 
 
 def _definition_sentences(pages: list[str], scoper: _Scoper, taken: set[tuple[int, str]]) -> list[Begrip]:
@@ -401,13 +458,13 @@ def _definition_sentences(pages: list[str], scoper: _Scoper, taken: set[tuple[in
                 continue  # "Deze visies zijn …": only a quoted term after "Deze" is being defined
             if words[0].lower() in _ARTICLES and len(words) > 1:
                 words = words[1:]
-            if words[0].lower() in _NOT_A_TERM or any(w.lower() in _TERM_BREAKERS for w in words):
-                continue
+            if words[0].lower() in _NOT_A_TERM or any(w.lower() in _TERM_BREAKERS | _RELATIVE for w in words):
+                continue  # "Woningzoekende die voltijds is …": a clause, not a term
             nxt, nxt2 = m.group("next"), m.group("next2") or ""
             opener = nxt in _DEF_OPENERS or (
                 nxt.endswith("e") and nxt not in {"de", "deze", "die", "ze"} and nxt2 in _DEF_OPENERS | {"woningen"}
             )
-            opener = opener or (nxt == "onder" and nxt2 == "andere")
+            opener = opener or (nxt == "onder" and nxt2 == "andere") or _plural_noun(nxt)
             if not opener:
                 continue
             end = _sentence_end(text, m.start("term"))
@@ -454,35 +511,69 @@ _PAREN_AFTER_TERM = re.compile(
 )
 
 
+_NOUN_ENDINGS = ("en", "s", "ing", "heid", "de", "ment", "tie", "sie", "schap", "isme", "iteit")
+# Words that make a parenthesis describe what the term is: "(regionale vertaling van IZA)",
+# "(ondersteuning gericht op zelfregie)", "(uitstroom aandachtsgroepen naar zelfstandig wonen …)".
+_DESCRIBING = {"van", "gericht", "bedoeld", "bestemd", "naar"}
+# A parenthesis that opens with these equates the term with something: "(gelijk aan het huidige …)".
+_EQUATING = re.compile(r"^(?:gelijk\s+aan|oftewel|ofwel|d\.w\.z\.|dat\s+wil\s+zeggen)\s", re.IGNORECASE)
+_QUOTED_PAREN = re.compile(
+    rf"[{_OPEN_Q}](?P<term>[\wÀ-ÿ][^{_OPEN_Q}{_CLOSE_Q}\n]{{2,50}})[{_CLOSE_Q}]\s?\((?P<body>[^()]{{3,120}})\)"
+)
+
+
 def _noun_like(word: str) -> bool:
     low = word.lower().rstrip("-")
-    return (
-        len(low) >= 5
-        and low not in _NOT_A_TERM
-        and (low.endswith(("en", "s", "ing", "heid", "de")) or word.endswith("-"))
-    )
+    return len(low) >= 5 and low not in _NOT_A_TERM and (low.endswith(_NOUN_ENDINGS) or word.endswith("-"))
+
+
+def _is_name(word: str) -> bool:
+    """ "GezondGooi", "PACT": a proper name or acronym, which a parenthesis may describe."""
+    return len(word) >= 3 and word[0].isupper() and (word.isupper() or any(ch.isupper() for ch in word[1:]))
 
 
 def _toelichtingen(pages: list[str], scoper: _Scoper) -> list[Begrip]:
     """ "woonzorgcirkels (clusters van woningen …)": a descriptive parenthesis right after a noun."""
     out: list[Begrip] = []
     for page_no, text in enumerate(pages, start=1):
+        for m in _QUOTED_PAREN.finditer(text):
+            # "‘beschermd thuis geclusterd’ (gelijk aan het huidige ‘beschut wonen’)"
+            if _EQUATING.match(m.group("body")):
+                b = _make(
+                    m.group("term"),
+                    m.group("body"),
+                    "toelichting",
+                    scoper.file,
+                    page_no,
+                    scoper.at(page_no, m.start()),
+                    m.group(0),
+                )
+                if b:
+                    out.append(b)
         for m in _PAREN_AFTER_TERM.finditer(text):
             body = m.group("body")
             words = body.split()
             closed = m.end() < len(text) and text[m.end()] == ")"
-            if len(words) < 5 or not words[0][:1].islower() or words[0].lower() in _PAREN_NOT_DEF:
+            if len(words) < 3 or not words[0][:1].islower() or words[0].lower() in _PAREN_NOT_DEF:
                 continue
-            # Describes what the term *is*: "clusters van woningen …", "… woningen waarbij …".
-            if "van" not in words[1:3] and not {"waarbij", "die", "dat", "met"} & set(words[1:4]):
+            if words[0].endswith(","):
+                continue  # "(ervaringsdeskundigen, cliëntvertegenwoordigers …)": examples, not a definition
+            # Describes what the term *is*: "clusters van woningen …", "… woningen waarbij …";
+            # short ones only with a describing word ("ondersteuning gericht op zelfregie").
+            describing = bool(_DESCRIBING & set(words[1:3]))
+            if not describing and (len(words) < 5 or not {"waarbij", "die", "dat", "met"} & set(words[1:4])):
                 continue
-            term_words = m.group("term").split()
-            if not _noun_like(term_words[-1]):
+            term_words = dehyphenate(m.group("term")).split()
+            if _participle(term_words[-1]):
+                continue
+            if not (_noun_like(term_words[-1]) or (_is_name(term_words[-1]) and len(words) >= 3)):
                 continue
             if len(term_words) == 2 and (
-                term_words[0].lower() in _QUANTIFIERS or not term_words[0].lower().endswith("e")
+                term_words[0].lower() in _QUANTIFIERS
+                or not (term_words[0].lower().endswith("e") or (term_words[0].isupper() and len(term_words[0]) > 1))
             ):
-                term_words = term_words[1:]  # keep only an adjective before the noun: "Gemengde woonvormen"
+                # Keep only an adjective or acronym before the noun: "Gemengde woonvormen", "PACT afspraken".
+                term_words = term_words[1:]
             term = " ".join(term_words)
             notes: list[str] = []
             definition = body
@@ -566,6 +657,9 @@ def _afkortingen(pages: list[str], scoper: _Scoper) -> list[Begrip]:
             words = re.findall(r"[\wÀ-ÿ'’-]+", left.replace("\n", " "))
             words = [w.strip("‘’“”'\"") for w in words if w.strip("‘’“”'\"")]
             long = _long_form(abbr, words)
+            # "Huren Onder Voorwaarden concept (HOV)": a last word without the last letter is no part of it.
+            while long and len(long) > 1 and abbr[-1].lower() not in long[-1].lower():
+                long = long[:-1]
             if not long or " ".join(long).lower() == abbr.lower():
                 continue
             full = " ".join(long)
@@ -600,6 +694,212 @@ def _afkortingen(pages: list[str], scoper: _Scoper) -> list[Begrip]:
     return unique
 
 
+# --------------------------------------------------------------------------- (5) benoemingen
+
+_NAMED = re.compile(r"\b(?:zogenaamde?|zogenoemde?|zogeheten)\s+", re.IGNORECASE)
+_OFTEWEL = re.compile(r"(?P<comma>,)?\s+oftewel\s+")
+_OOK_WEL = re.compile(r"\(ook wel (?P<term>[^()\n]{3,60}?) genoemd\)")
+_BETEKENT = re.compile(
+    rf"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=[{_OPEN_Q}]))(?P<term>[A-ZÀ-Ý][\wÀ-ÿ'’-]*(?:[ ]+[a-zà-ÿ][\wÀ-ÿ'’-]*){{0,3}})"
+    r"\s+betekent(?::|\s+dat)\s+(?P<def>\S)"
+)
+_LEGEND = re.compile(r"^(?P<term>[^=\n]{1,30}?)\s=\s(?P<def>[a-zà-ÿA-ZÀ-Ý][^=\n]{3,120})$", re.MULTILINE)
+_FOOTNOTE_TERM = re.compile(
+    r"^\d{1,3}\s+(?P<term>[A-ZÀ-Ý][\wÀ-ÿ-]+(?:\s[a-zà-ÿ][\wÀ-ÿ-]+)?):\s+(?P<def>[a-zà-ÿ][^\n]{5,})$", re.MULTILINE
+)
+_WORD_AT = re.compile(r"[\wÀ-ÿ'’+&()-]+")
+# Words that end a term read outward from "oftewel"/"zogenaamde": articles, prepositions, pronouns, verbs.
+_TERM_STOP = (
+    _ARTICLES
+    | _TERM_BREAKERS
+    | _RELATIVE
+    | {"over", "aan", "naar", "door", "om", "tot", "uit", "onder", "tussen", "zonder", "tegen", "via", "als"}
+    | {"en", "of", "maar", "waarop", "waarvan", "is", "zijn", "wordt", "worden", "te", "toe", "kan", "zal"}
+    | {"we", "wij", "ze", "zij", "hij", "het", "men", "ons", "onze"}
+)
+_DEMONSTRATIVE = {"die", "deze", "dit", "dat"}
+_SENTENCE_START = re.compile(r"(?:(?<=[.!?])\s+|\n(?=[A-ZÀ-Ý0-9•▪➢‘“]))")
+_FOOTNOTE_NUMBER = re.compile(r"\d{1,3}\s+(?=[A-ZÀ-Ý])")
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    """Offset where the sentence holding ``pos`` starts (after the last sentence end before it)."""
+    start = 0
+    for m in _SENTENCE_START.finditer(text, 0, pos):
+        before = text[max(0, m.start() - 8) : m.start()]
+        if m.group(0).startswith("\n") or not _ABBREV_DOT.search(before):
+            start = m.end()
+    return start
+
+
+def _words_before(text: str, end: int, limit: int = 4) -> tuple[str, int] | None:
+    """The term just before ``end``: a run of capitalised words ("Community Building"), else up to
+    three words back to a stop word ("over fair share" → "fair share"). Returns (term, start)."""
+    words = [m for m in _WORD_AT.finditer(text, max(0, end - 120), end) if m.end() <= end]
+    if not words or text[words[-1].end() : end].strip():
+        return None
+    picked: list[re.Match[str]] = []
+    last = next((w.group(0) for w in reversed(words) if not w.group(0).startswith("(")), "")
+    capital_run = last[:1].isupper()
+    for w in reversed(words):
+        token = w.group(0)
+        gap = text[w.end() : picked[0].start()] if picked else ""
+        if picked and re.search(r"[.,;:!?]", gap):
+            break
+        if token.startswith("(") or token.endswith(")"):
+            if picked:
+                break
+            continue  # "Volledig Pakket Thuis (VPT), oftewel …": skip the abbreviation
+        if token.lower() in _TERM_STOP or len(picked) >= limit:
+            break
+        if capital_run and not token[:1].isupper():
+            break
+        picked.insert(0, w)
+    if not picked:
+        return None
+    return text[picked[0].start() : picked[-1].end()], picked[0].start()
+
+
+def _words_after(text: str, start: int, limit: int = 4) -> tuple[str, int] | None:
+    """The term just after ``start`` ("zogenaamde dubbele vergrijzing."): quoted, or words up to a stop word."""
+    rest = text[start:]
+    if rest[:1] in _OPEN_Q:
+        close = next((i for i, ch in enumerate(rest[1:80], start=1) if ch in _CLOSE_Q), 0)
+        if not close:
+            return None
+        end = start + close + 1
+        term = rest[1:close]
+        # "‘empty nest’ woningen.": a lower-case quoted modifier takes the noun after it.
+        if term[:1].islower() and (noun := re.match(r"\s([a-zà-ÿ]{4,})(?=[.,;:]|\s*$)", text[end : end + 40])):
+            term, end = f"{term} {noun.group(1)}", end + noun.end()
+        return term, end
+    picked: list[re.Match[str]] = []
+    for w in _WORD_AT.finditer(text, start, min(len(text), start + 120)):
+        gap = text[picked[-1].end() : w.start()] if picked else text[start : w.start()]
+        token = w.group(0)
+        if gap.strip() or token.startswith("(") or token.lower() in _TERM_STOP or len(picked) >= limit:
+            break
+        picked.append(w)
+    if not picked:
+        return None
+    end = picked[-1].end()
+    return text[start:end], end
+
+
+def _named(pages: list[str], scoper: _Scoper) -> list[Begrip]:
+    """ "X, oftewel Y", "de zogenaamde X …", "(ook wel X genoemd)", "X betekent dat …"."""
+    out: list[Begrip] = []
+
+    def add(term: str, definition: str, page_no: int, start: int, end: int, kind: str = "definitiezin") -> None:
+        text = pages[page_no - 1]
+        while start < end and text[start].isspace():
+            start += 1
+        if fn := _FOOTNOTE_NUMBER.match(text, start):
+            # A footnote's number is not part of its text: "55 Zorgaanbieders …" → "Zorgaanbieders …".
+            definition = (
+                definition.lstrip()[fn.end() - start :] if definition.lstrip().startswith(fn.group(0)) else definition
+            )
+            start = fn.end()
+        words = term.split()
+        if not words or words[0].lower() in _NOT_A_TERM or len(definition.split()) < 1:
+            return
+        if b := _make(
+            term, definition, kind, scoper.file, page_no, scoper.at(page_no, start), pages[page_no - 1][start:end]
+        ):
+            out.append(b)
+
+    for page_no, text in enumerate(pages, start=1):
+        for m in _OFTEWEL.finditer(text):
+            before = _words_before(text, m.start())
+            if before is None:
+                continue
+            term, tstart = before
+            end = _sentence_end(text, m.end())
+            if m.group("comma"):
+                comma = text.find(",", m.end(), end)
+                end = comma if comma != -1 else end
+                definition = text[m.end() : end]
+            else:
+                after = _words_after(text, m.end(), limit=3)
+                if after is None:
+                    continue
+                definition, end = after
+            first = definition.split()[0].lower() if definition.split() else ""
+            # "een regionale verplichting, oftewel voor alle gemeenten …" explains nothing.
+            if first in _TERM_STOP - _ARTICLES:
+                continue
+            add(term, definition, page_no, tstart, end)
+
+        for m in _NAMED.finditer(text):
+            after = _words_after(text, m.end())
+            if after is None:
+                continue
+            term, tend = after
+            follow = text[tend : tend + 40]
+            s_start = _sentence_start(text, m.start())
+            s_end = _sentence_end(text, tend)
+            intro = text[s_start : m.start()]
+            if re.match(r"\d{0,3}[.!?]", follow.lstrip("”’\"'")) or not follow.strip():
+                # The naming closes the sentence: the definition is what the sentence said before it.
+                clause = re.search(r",\s+(?:de|het|een)\s+$", intro)
+                opener = intro.split()[:1]
+                if clause:
+                    cut = intro.rfind(",", 0, clause.start())
+                    dstart = s_start + (cut + 1 if cut != -1 else 0)
+                    add(term, text[dstart : s_start + clause.start()], page_no, dstart, tend)
+                elif opener and opener[0].lower() in _DEMONSTRATIVE and s_start > 0:
+                    # "… afspraken gemaakt over …. Die afspraken vormen samen de zogeheten ‘treeknorm’."
+                    p_start = _sentence_start(text, s_start - 2)
+                    add(term, text[p_start:tend], page_no, p_start, tend)
+            elif semi := re.match(r"(?:\s+[a-zà-ÿ]+){0,2}\s*;", follow):
+                # "… ‘Lang Leven Thuisflats’ realiseren; woningcomplexen die …": the apposition after ";".
+                dstart = tend + semi.end()
+                add(term, text[dstart:s_end], page_no, m.start(), s_end)
+            elif (w := re.match(r"\s+(\w+)", follow)) and w.group(1).lower() in _RELATIVE | {"waarin", "met"}:
+                # A restrictive clause right after the name says what it is: "zorggeschikte woningen waar …".
+                add(term, text[tend:s_end], page_no, m.start(), s_end)
+
+        for m in _OOK_WEL.finditer(text):
+            bullet = max(text.rfind(ch, max(0, m.start() - 500), m.start()) for ch in "•▪➢")
+            dstart = bullet + 1 if bullet != -1 else _sentence_start(text, m.start())
+            add(m.group("term"), text[dstart : m.start()], page_no, dstart, m.end())
+
+        for m in _BETEKENT.finditer(text):
+            words = m.group("term").split()
+            if words[0].lower() in _ARTICLES and len(words) > 1:
+                words = words[1:]
+            if words[0].lower() in _NOT_A_TERM | _DEMONSTRATIVE or any(w.lower() in _TERM_BREAKERS for w in words):
+                continue
+            end = _sentence_end(text, m.start("def"))
+            add(" ".join(words), text[m.start("def") : end], page_no, m.start(), end)
+
+        for m in _FOOTNOTE_TERM.finditer(text):
+            # "53 Mantelzorgpotentieel: ratio 50-64 jarigen en 85-plussers." (not "40 Bron: …")
+            first = m.group("def").split()[0].lower()
+            if m.group("term").lower() in {"bron", "bronnen", "noot", "zie"} or first in _TERM_STOP:
+                continue
+            add(m.group("term"), m.group("def"), page_no, m.start("term"), m.end())
+    return out
+
+
+def _legends(pages: list[str], scoper: _Scoper) -> list[Begrip]:
+    """Legend lines under a table: "S+M app = appartementen in sociaal en betaalbaar segment"."""
+    out: list[Begrip] = []
+    for page_no, text in enumerate(pages, start=1):
+        for m in _LEGEND.finditer(text):
+            term = m.group("term").strip()
+            # Only an abbreviation is explained this way; "behoefte ouderen = woonzorganalyse" names a source.
+            if not any(_is_abbr(tok) or re.search(r"[A-Z][+&/][A-Z]", tok) for tok in term.split()):
+                continue
+            b = _make(
+                term, m.group("def"), "afkorting", scoper.file, page_no, scoper.at(page_no, m.start()), m.group(0)
+            )
+            if b:
+                b.aliases = [_clean(m.group("def"))]
+                out.append(b)
+    return out
+
+
 # --------------------------------------------------------------------------- public API
 
 
@@ -613,7 +913,9 @@ def extract_begrippen(pages: list[str], file: str, title: str) -> list[Begrip]:
     taken = {(b.page, fold(b.term)) for b in found}
     found += _definition_sentences(pages, scoper, taken)
     found += _toelichtingen(pages, scoper)
-    abbrs = _afkortingen(pages, scoper)
+    taken = {(b.page, fold(b.term)) for b in found}
+    found += [b for b in _named(pages, scoper) if (b.page, fold(b.term)) not in taken]
+    abbrs = _afkortingen(pages, scoper) + _legends(pages, scoper)
     # Link abbreviations to the terms they abbreviate: "Wet langdurige zorg" ↔ "Wlz".
     for b in found:
         for a in abbrs:
