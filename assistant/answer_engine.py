@@ -8,6 +8,7 @@ import time
 from assistant import maatregel_answers, table_answers
 from assistant.answer_models import Answer, Citation, Evidence, Turn
 from assistant.citations import normalise_ws, valid_citations
+from assistant.comparison import compare
 from assistant.extractive import (
     ROW_START,
     Candidate,
@@ -42,6 +43,11 @@ from prompts import answer as P
 MIN_COVERAGE = 0.3
 # A sentence that announces a list: the list is the answer.
 _LIST_INTRO = re.compile(r":\s*$|\bte\s+weten\b|\bde\s+volgende\b|\bvolgende\s+(stappen|vragen|onderdelen)\b", re.I)
+_ALL_DOCUMENTS = re.compile(
+    r"\b(de|alle|verschillende|different|all|the) (documenten|documents|bronnen|sources)\b", re.I
+)
+_LINES_PER_DOCUMENT = 3
+_MARKER = re.compile(r"\[(\d+)\]")
 _FOLLOW_UP = re.compile(
     r"^(en|maar|ook|and|what about)\b|\b(daar|daarvan|die|dat|deze|dezelfde|hetzelfde|those|that|it)\b", re.I
 )
@@ -98,11 +104,16 @@ class AnswerEngine:
                 notices.append(P.LLM_FALLBACK_NOTICE_NL.format(reason=exc))
         filters, scope_notices = self._scope(query, filters)
         # Several documents named ("… in het raadsvoorstel en het DSP-rapport"): answer from each.
-        side_by_side = profile.kind == "comparison" or (
-            filters is not None and len(filters.doc_ids or []) >= 2 and " en " in question.lower()
-        )
+        side_by_side = profile.kind == "comparison" or self._names_separate_documents(question)
         notices += scope_notices
         timings["analyse_ms"] = _ms(start)
+        per_doc = self._comparison_docs(question, profile, filters) if compare and side_by_side else []
+        if len(per_doc) >= 2:
+            answer = self._side_by_side(question, profile, per_doc)
+            answer.notices = notices + answer.notices
+            answer.retrieval_query = query
+            answer.timings = {**timings, "total_ms": _ms(start)}
+            return answer
 
         t = time.perf_counter()
         passages = self.searcher.search(query, k=20, filters=filters, per_page=False)
@@ -163,6 +174,60 @@ class AnswerEngine:
         return answer
 
     # -- steps --------------------------------------------------------------------
+    def _names_separate_documents(self, question: str) -> bool:
+        """ "… in Zuid-Kennemerland en in Gooi en Vechtstreek": names that belong to different
+        documents. ("Heemskerk en Beverwijk" belong to the same ones: one subject.)"""
+        by_name: dict[str, set[str]] = {}
+        for doc_id, names in mentioned_docs(question, list(self.index.documents.values())).items():
+            for name in names:
+                by_name.setdefault(name, set()).add(doc_id)
+        groups = list(by_name.values())
+        # Disjoint: "het DSP-rapport" and "Heemskerk" overlap in one document, so they narrow, not split.
+        return any(not (a & b) for i, a in enumerate(groups) for b in groups[i + 1 :])
+
+    def _comparison_docs(self, question: str, profile: QuestionProfile, filters: SearchFilters | None) -> list[str]:
+        """The documents a comparison is between: those named (or filtered), else, when it asks
+        what "the documents" say, all of them."""
+        if filters is not None and len(filters.doc_ids or []) >= 2:
+            return list(filters.doc_ids or [])
+        if _ALL_DOCUMENTS.search(question):
+            return sorted(self.index.documents)
+        return []
+
+    def _side_by_side(self, question: str, profile: QuestionProfile, doc_ids: list[str]) -> Answer:
+        """One verified answer per document, merged under the documents' names, renumbered."""
+        en = profile.language == "en"
+        table = compare(self, question, doc_ids)
+        lines = [P.INTRO_MULTI_EN if en else P.INTRO_MULTI_NL]
+        citations: list[Citation] = []
+        silent = []
+        for col in table.columns:
+            if not col.found:
+                silent.append(col.title)
+                continue
+            # Without its "Volgens …:" intro; the best few lines, so the columns stay comparable.
+            body = [ln for ln in col.answer.splitlines()[1:] if ln.strip()][:_LINES_PER_DOCUMENT]
+            used = {int(m) for m in _MARKER.findall("\n".join(body))}
+            renumber = {}
+            for c in col.citations:
+                if c.n in used:
+                    renumber[c.n] = len(citations) + 1
+                    citations.append(c.model_copy(update={"n": len(citations) + 1}))
+            text = _renumber("\n".join(body), renumber)
+            lines.append(f"{col.title}:")
+            lines.append(text)
+        if not citations:
+            return self._refuse(question, profile, [], "geen van de documenten zegt hier iets over")
+        notices = [(P.NOT_IN_EN if en else P.NOT_IN_NL).format(titles="; ".join(silent))] if silent else []
+        return Answer(
+            question=question,
+            answer="\n".join(lines),
+            refused=False,
+            citations=citations,
+            language=profile.language,
+            notices=notices,
+        )
+
     def _scope(self, query: str, filters: SearchFilters | None) -> tuple[SearchFilters | None, list[str]]:
         """Narrow retrieval to the documents about the places the question names."""
         if filters is not None and not filters.is_empty():
@@ -230,7 +295,8 @@ class AnswerEngine:
     def _unmentioned_places(self, query: str, profile: QuestionProfile, answer: Answer) -> list[str]:
         """Say so when a named place occurs in none of the quotes ("Over Zandvoort staat … alleen …")."""
         quoted = fold(" ".join(c.quote for c in answer.citations))
-        places = {n for names in mentioned_docs(query, list(self.index.documents.values())).values() for n in names}
+        named = mentioned_docs(query, list(self.index.documents.values()), places_only=True)
+        places = {n for names in named.values() for n in names}
         template = P.ONLY_SCOPE_EN if profile.language == "en" else P.ONLY_SCOPE_NL
         regions = ", ".join(dict.fromkeys(c.title for c in answer.citations))
         return [
@@ -310,6 +376,8 @@ class AnswerEngine:
         for i, c in enumerate(chosen):
             if _LIST_INTRO.search(c.text):
                 c.extend = 6
+            elif profile.kind == "procedure" and len(c.text.split()) <= 8:
+                c.extend = 1  # a step's heading ("Stap 5 - En dan?"): what the step is comes next
             elif i == 0 and profile.kind == "procedure":
                 c.extend = 3
             elif i == 0 and profile.kind == "definition":
@@ -366,6 +434,7 @@ class AnswerEngine:
             if (rest := self._continuation(p, page_text, e)) is not None:
                 line.append(rest)
             lines.append(line)
+        lines, labels = _without_repeats(lines, labels)
         n = 0
         for line in lines:
             for c in line:
@@ -417,6 +486,28 @@ def _intro(titles: list[str], english: bool) -> str:
     if len(titles) == 1:
         return (P.INTRO_EN if english else P.INTRO_NL).format(source=titles[0])
     return P.INTRO_MULTI_EN if english else P.INTRO_MULTI_NL
+
+
+def _without_repeats(
+    lines: list[list[Citation]], labels: dict[int, str]
+) -> tuple[list[list[Citation]], dict[int, str]]:
+    """Drop a line whose quotes an earlier line already shows (a sentence inside an extended span)."""
+    kept: list[list[Citation]] = []
+    kept_labels: dict[int, str] = {}
+    for i, line in enumerate(lines):
+        shown = [c for k in kept for c in k]
+        if i not in labels and all(
+            any(c.doc_id == o.doc_id and c.page == o.page and c.quote in o.quote for o in shown) for c in line
+        ):
+            continue
+        if i in labels:
+            kept_labels[len(kept)] = labels[i]
+        kept.append(line)
+    return kept, kept_labels
+
+
+def _renumber(text: str, mapping: dict[int, int]) -> str:
+    return _MARKER.sub(lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", text)
 
 
 def _evidence(p: Passage) -> Evidence:

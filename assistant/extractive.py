@@ -136,7 +136,9 @@ def anchor_terms(profile: QuestionProfile, index: SearchIndex) -> list[str]:
     if not known:
         return []
     best = max(index.idf(t) for t in known)
-    return [t for t in known if index.idf(t) >= best - 1.5]
+    # The number inside a subject word ("65-plussers", "55+") names the group: "65 jaar en ouder".
+    group_numbers = [n for n in re.findall(r"\b(\d{2,3})(?:-\w|\+)", profile.text) if index.term_df.get(n)]
+    return [t for t in known if index.idf(t) >= best - 1.5] + group_numbers
 
 
 def score(cands: list[Candidate], profile: QuestionProfile, index: SearchIndex) -> None:
@@ -158,6 +160,8 @@ def score(cands: list[Candidate], profile: QuestionProfile, index: SearchIndex) 
                 s += 0.4  # "X zijn …": the sentence that defines the asked term
             elif _DEFINES.search(c.text[:160]):
                 s += 0.2
+        if profile.kind != "number" and not profile.ids and _is_table_residue(c.text):
+            s *= 0.5  # numbers torn out of a table's columns read as noise, unless numbers are asked
         if profile.kind == "who" and _TREKKER.search(c.text):
             s += 0.3
         if profile.ids and (m := _ROW_LETTER.match(c.text)):
@@ -166,6 +170,11 @@ def score(cands: list[Candidate], profile: QuestionProfile, index: SearchIndex) 
             if any(i.endswith(m.group(1)) and i in head_ids for i in profile.ids):
                 s += 0.6
         c.score = s
+
+
+def _is_table_residue(text: str) -> bool:
+    words = text.split()
+    return len(words) >= 12 and sum(any(ch.isdigit() for ch in w) for w in words) / len(words) > 0.3
 
 
 _STEP = re.compile(r"^(stap|fase|step|phase)\s+\d+\b", re.I)
@@ -251,7 +260,11 @@ def expand_row(page_text: str, start: int, end: int, max_chars: int = 900) -> in
     return max(end, min(stop, start + max_chars)) if stop > end else end
 
 
-_CONTINUES = re.compile(r"^(Ook|Daarnaast|Verder|Bovendien|Tevens|Daarbij|Hierbij|Wel|Wel\s+moet)\b")
+# Sentences that carry on the previous one's point, or name what it announced ("Deze partners zijn …").
+_CONTINUES = re.compile(
+    r"^(Ook|Daarnaast|Verder|Bovendien|Tevens|Daarbij|Hierbij|Wel|Wel\s+moet|"
+    r"(Deze|Die|Dat|Dit)\s+(\w+\s+)?(zijn|is|waren|was)\b|Het\s+gaat\s+(hier\s+)?om)\b"
+)
 
 
 def extend_span(page_text: str, end: int, units: int, max_chars: int = 1500) -> int:

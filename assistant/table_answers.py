@@ -23,8 +23,11 @@ def find(profile: QuestionProfile, index: SearchIndex, doc_files: set[str] | Non
     if profile.kind != "number" and "tabel" not in fold(profile.text):
         return []
     q = fold(profile.text)
-    pool = [c for c in index.cells if c.row and (doc_files is None or c.file in doc_files)]
-    rows = [c for c in pool if re.search(rf"(?<!\w){re.escape(fold(c.row))}(?!\w)", q)]
+    pool = [c for c in index.cells if doc_files is None or c.file in doc_files]
+    rows = [c for c in pool if c.row and re.search(rf"(?<!\w){re.escape(fold(c.row))}(?!\w)", q)]
+    # A table with one unnamed row is about the place in its caption ("… in regio Zuid-Kennemerland").
+    places = {fold(part) for w in profile.proper_nouns for part in re.split(r"[/,]", w) if len(part) > 3}
+    rows += [c for c in pool if not c.row and any(p in fold(c.table) for p in places)]
     if not rows:
         return []
     # A table the question names by number ("Tabel Bijlage 4.12") wins.
@@ -33,6 +36,10 @@ def find(profile: QuestionProfile, index: SearchIndex, doc_files: set[str] | Non
     # The column must be named by a specific word ("zorggeschikte"), not a generic one ("woningen").
     terms = {t for t in profile.terms if index.idf(t) >= MIN_COLUMN_IDF}
     columns = [c for c in rows if set(tokenize(c.column)) & terms]
+    if not columns:
+        # No column named, but the table is, or its unit is asked for ("hoeveel woningen"): the whole row.
+        asked = set(profile.terms)
+        columns = [c for c in rows if named or (c.unit and set(tokenize(c.unit)) & asked)]
     if not columns:
         return []
     best_table = columns[0].table
@@ -43,7 +50,8 @@ def describe(cells: list[TableCell]) -> str:
     first = cells[0]
     values = "; ".join(f"{c.column}: {c.value}" + (f" {c.unit}" if c.unit and c.unit != "%" else "") for c in cells)
     period = f" ({first.period})" if first.period and first.period not in first.table else ""
-    return f"{first.table}{period} — {first.row}: {values}"
+    row = f"{first.row}: " if first.row else ""
+    return f"{first.table}{period} — {row}{values}"
 
 
 def citation_for(cells: list[TableCell], index: SearchIndex, n: int) -> Citation:

@@ -13,6 +13,8 @@ INTRO_MULTI_NL = "Wat de documenten hierover zeggen:"
 INTRO_EN = "According to {source} (quoted in Dutch):"
 INTRO_MULTI_EN = "What the documents say (quoted in Dutch):"
 
+NOT_IN_NL = "Hierover niets gevonden in: {titles}."
+NOT_IN_EN = "Nothing found on this in: {titles}."
 ONLY_SCOPE_NL = "Over {entity} staat in deze documenten alleen iets in bredere zin: de bronnen gaan over {available}."
 ONLY_SCOPE_EN = "The documents mention {entity} only in a wider context: the sources are about {available}."
 
