@@ -5,8 +5,9 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup serve ingest test test-fast lint clean
+.PHONY: setup serve ingest test test-fast lint clean chromium
 
 setup: $(STAMP)
 
@@ -23,8 +24,16 @@ ingest: setup
 serve: ingest
 	$(VENV)/bin/woonzorg serve --host $(HOST) --port $(PORT)
 
-test: setup
+test: setup chromium
 	$(PY) -m pytest -q
+
+# The browser tests drive Debian's Chromium (Playwright never downloads one). Installed only
+# when missing; sudo only when we are not root.
+chromium:
+	@test -x $(CHROMIUM) || { \
+		SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 test-fast: setup
 	$(PY) -m pytest -q -m "not slow and not browser"

@@ -264,14 +264,14 @@ def maatregelen(
     as_json: Annotated[bool, typer.Option("--json", help="Records als JSON.")] = False,
 ) -> None:
     """Maatregelen uit de actietabellen: wie (trekker), wanneer (tijdspad), met wie, hoe ver."""
-    from ingest.registry import Registry
-    from ingest.text_analysis import fold
+    from dataclasses import asdict
 
-    records = [r for _, r in Registry(_settings().registry_path).records("maatregel")]
-    if trekker:
-        records = [r for r in records if fold(trekker) in fold(r["trekker"])]
-    if q:
-        records = [r for r in records if fold(q) in fold(" ".join([r["maatregel"], r["doel"], r["status"]]))]
+    from assistant.maatregel_filter import filter_maatregelen
+    from ingest.maatregelen import Maatregel
+    from ingest.registry import Registry
+
+    stored = [Maatregel(**r) for _, r in Registry(_settings().registry_path).records("maatregel")]
+    records = [asdict(m) for m in filter_maatregelen(stored, trekker=trekker, q=q)]
     if as_json:
         out.print_json(json.dumps(records, ensure_ascii=False))
         return
@@ -372,11 +372,35 @@ def documents(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 
 
 @app.command()
+def feedback(
+    as_json: Annotated[bool, typer.Option("--json", help="Alle feedback als JSON (voor export).")] = False,
+) -> None:
+    """Feedback op antwoorden uit de chat (duim omhoog/omlaag + opmerking)."""
+    from dataclasses import asdict
+    from datetime import datetime
+
+    from assistant.feedback_store import FeedbackStore, feedback_path
+
+    items = FeedbackStore(feedback_path(_settings())).all()
+    if as_json:
+        out.print_json(json.dumps([asdict(f) for f in items], ensure_ascii=False))
+        return
+    up = sum(f.rating == "up" for f in items)
+    table = Table(title=f"{len(items)} reacties ({up} positief, {len(items) - up} negatief)")
+    for col in ("#", "tijd", "oordeel", "vraag", "opmerking"):
+        table.add_column(col, overflow="fold")
+    for f in items:
+        when = datetime.fromtimestamp(f.created_at).strftime("%Y-%m-%d %H:%M")
+        table.add_row(str(f.id), when, "positief" if f.rating == "up" else "negatief", f.question, f.remark)
+    out.print(table)
+
+
+@app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Adres (standaard 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Poort (standaard 8000).")] = None,
 ) -> None:
-    """Start de API (en later de chat-UI)."""
+    """Start de API en de chat-UI (http://HOST:PORT/)."""
     import uvicorn
 
     from assistant.api.app import create_app
@@ -384,7 +408,7 @@ def serve(
     settings = _settings()
     host = host or settings.host
     port = port or settings.port
-    console.print(f"Woonzorg-assistent op http://{host}:{port}  (API-documentatie: /docs)")
+    console.print(f"Woonzorg-assistent op http://{host}:{port}/  (API-documentatie: /docs)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 

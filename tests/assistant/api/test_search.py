@@ -1,55 +1,14 @@
-"""The HTTP API for real: ``woonzorg serve`` in a subprocess, queried with httpx."""
+"""Search and health over real HTTP (``woonzorg serve`` in a subprocess, see tests/assistant/conftest.py)."""
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from ingest.registry import Registry
-from ingest.settings import Settings
-from tests.conftest import free_port
-from tests.processes import running_server
-
-WOONZORG = Path(sys.executable).parent / "woonzorg"
 DSP = "regionale-woonzorgopgave-zuid-kennemerland-ijmond-2024.pdf"
 GOOI = "strategie-woonzorgopgave-gooi-en-vechtstreek-2025.pdf"
-START_TIMEOUT = 120.0
-
-
-def _env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WOONZORG_")}
-    env["WOONZORG_DATA_DIR"] = str(data_dir)
-    return env
-
-
-@pytest.fixture(scope="module")
-def api(corpus_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    """``woonzorg serve`` on a free port over the session corpus index; stopped in the finalizer."""
-    workdir = tmp_path_factory.mktemp("api")  # no .env of the repo is picked up here
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    cmd = [str(WOONZORG), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    env = _env(corpus_settings.data_dir)
-    with (
-        running_server(cmd, f"{base}/health", workdir / "serve.log", START_TIMEOUT, env=env, cwd=workdir),
-        httpx.Client(base_url=base, timeout=60) as client,
-    ):
-        yield client
-
-
-@pytest.fixture(scope="module")
-def doc_ids(corpus_settings: Settings) -> dict[str, str]:
-    registry = Registry(corpus_settings.registry_path)
-    try:
-        return {d.file: d.doc_id for d in registry.documents()}
-    finally:
-        registry.close()
 
 
 def _results(api: httpx.Client, **params: Any) -> list[dict[str, Any]]:

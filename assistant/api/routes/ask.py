@@ -1,0 +1,73 @@
+"""Questions: one answer as JSON, or the same answer streamed as Server-Sent Events."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, Query
+from sse_starlette import EventSourceResponse, JSONServerSentEvent, ServerSentEvent
+from starlette.concurrency import run_in_threadpool
+
+from assistant.answer_engine import AnswerEngine
+from assistant.answer_models import Answer, AskRequest
+from assistant.api.deps import EngineDep, MetricsDep
+from assistant.api.metrics import Metrics
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api", tags=["vragen"])
+
+STREAM_ERROR = "Er ging iets mis bij het beantwoorden van deze vraag. Probeer het later opnieuw."
+# Up to four words (with the spaces after them) or a run of blank space: a line never
+# spills into the next piece, and the pieces joined are exactly the answer.
+_PIECE = re.compile(r"(?:\S+[^\S\n]*){1,4}\n?|\s+")
+
+
+@router.post("/ask", response_model=Answer, summary="Stel een vraag (volledig antwoord als JSON)")
+def ask(body: AskRequest, engine: EngineDep, metrics: MetricsDep) -> Answer:
+    answer = engine.ask(body.question, history=body.history, filters=body.filters)
+    metrics.observe_answer(answer)
+    return answer
+
+
+@router.get("/ask/stream", summary="Stel een vraag; het antwoord komt als Server-Sent Events")
+async def ask_stream(
+    engine: EngineDep,
+    metrics: MetricsDep,
+    question: str = Query(..., min_length=1, max_length=2000, description="De vraag"),
+) -> EventSourceResponse:
+    return EventSourceResponse(answer_events(engine, metrics, AskRequest(question=question)), sep="\n")
+
+
+@router.post("/ask/stream", summary="Vraag met gespreksgeschiedenis en filters; antwoord als Server-Sent Events")
+async def ask_stream_post(body: AskRequest, engine: EngineDep, metrics: MetricsDep) -> EventSourceResponse:
+    return EventSourceResponse(answer_events(engine, metrics, body), sep="\n")
+
+
+def stream_pieces(text: str) -> list[str]:
+    return _PIECE.findall(text)
+
+
+def _event(name: str, data: object) -> ServerSentEvent:
+    # The event's own separator: sse-starlette applies the response's ``sep`` only to dicts.
+    return JSONServerSentEvent(data, event=name, sep="\n")
+
+
+async def answer_events(engine: AnswerEngine, metrics: Metrics, req: AskRequest) -> AsyncIterator[ServerSentEvent]:
+    """``status``, then ``delta`` pieces of the answer text, ``citations``, ``answer`` and ``done``;
+    an ``error`` event (Dutch message, no trace) if answering fails."""
+    yield _event("status", {"message": "Bezig met zoeken in de documenten…"})
+    try:
+        # The engine is synchronous and CPU-bound: keep it off the event loop.
+        answer = await run_in_threadpool(engine.ask, req.question, req.history, req.filters)
+    except Exception:
+        log.exception("answering failed while streaming")
+        yield _event("error", {"detail": STREAM_ERROR})
+        return
+    metrics.observe_answer(answer)
+    for piece in stream_pieces(answer.answer):
+        yield _event("delta", {"text": piece})
+    yield _event("citations", [c.model_dump() for c in answer.citations])
+    yield _event("answer", answer.model_dump())
+    yield _event("done", {"refused": answer.refused})

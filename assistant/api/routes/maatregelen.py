@@ -1,0 +1,52 @@
+"""Maatregelen from the action tables: who (trekker), when (tijdspad), with whom, how far."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from fastapi import APIRouter, HTTPException, Query
+from pydantic import BaseModel, Field
+
+from assistant.api.deps import EngineDep
+from assistant.maatregel_filter import filter_maatregelen
+
+router = APIRouter(prefix="/api", tags=["maatregelen"])
+
+
+class MaatregelOut(BaseModel):
+    id: str
+    actielijn: str
+    doel_nr: int
+    doel: str
+    maatregel: str
+    status: str
+    tijdspad: str
+    betrokken: list[str]
+    trekker: str
+    file: str
+    doc_id: str
+    title: str
+    page: int
+    quote: str
+    uncertain: list[str] = Field(default_factory=list)
+
+
+@router.get("/maatregelen", response_model=list[MaatregelOut], summary="Maatregelen, te filteren")
+def maatregelen(
+    engine: EngineDep,
+    trekker: str | None = Query(None, max_length=200, description="Deel van de naam van de trekker"),
+    q: str | None = Query(None, max_length=200, description="Zoek in maatregel, doel en status"),
+    doc: str | None = Query(None, description="Alleen dit document (doc_id)"),
+) -> list[MaatregelOut]:
+    docs = engine.index.documents
+    if doc and doc not in docs:
+        raise HTTPException(404, detail=f"Onbekend document: {doc}.")
+    files = {docs[doc].file, *docs[doc].aliases} if doc else None
+    by_file = {name: d for d in docs.values() for name in (d.file, *d.aliases)}
+    out = []
+    for r in filter_maatregelen(engine.index.maatregelen, trekker=trekker, q=q, files=files):
+        source = by_file.get(r.file)
+        out.append(
+            MaatregelOut(**asdict(r), doc_id=source.doc_id if source else "", title=source.title if source else r.file)
+        )
+    return out

@@ -1,0 +1,54 @@
+// Entry point: tabs, then each view gets the document list it builds its choices from.
+import { getJson } from "./api.js";
+import { initChat } from "./chat.js";
+import { initCompare } from "./compare.js";
+import { initMaatregelen, openMaatregelen } from "./maatregelen.js";
+import { initSources } from "./sources.js";
+import { initTerms, openTerms } from "./terms.js";
+
+const onOpen = { "tab-terms": openTerms, "tab-maatregelen": openMaatregelen };
+
+// WAI-ARIA tabs: arrow keys move between tabs, Home/End to the ends; only the active tab is in the tab order.
+function initTabs() {
+  const tabs = [...document.querySelectorAll('[role="tab"]')];
+  const select = (tab, focus = true) => {
+    for (const t of tabs) {
+      const active = t === tab;
+      t.setAttribute("aria-selected", String(active));
+      t.tabIndex = active ? 0 : -1;
+      document.getElementById(t.getAttribute("aria-controls")).hidden = !active;
+    }
+    if (focus) tab.focus();
+    onOpen[tab.id]?.();
+  };
+  for (const tab of tabs) {
+    tab.addEventListener("click", () => select(tab));
+    tab.addEventListener("keydown", (ev) => {
+      const i = tabs.indexOf(tab);
+      const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[ev.key];
+      if (next === undefined) return;
+      ev.preventDefault();
+      select(tabs[(next + tabs.length) % tabs.length]);
+    });
+  }
+}
+
+async function main() {
+  initTabs();
+  initSources();
+  initTerms();
+  let documents = [];
+  try {
+    documents = await getJson("/api/documents");
+  } catch (err) {
+    const box = document.getElementById("ask-error");
+    box.textContent = `Documenten laden mislukt: ${err.message}`;
+    box.hidden = false;
+  }
+  initChat(documents);
+  initMaatregelen(documents);
+  initCompare(documents);
+  document.body.dataset.ready = "true"; // the browser tests wait for this
+}
+
+main();
