@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import time
 
-from assistant import maatregel_answers, table_answers
+from assistant import glossary_answers, maatregel_answers, table_answers
 from assistant.answer_models import Answer, Citation, Evidence, Turn
 from assistant.citations import normalise_ws, valid_citations
-from assistant.comparison import compare
+from assistant.comparison import compare, renumber
 from assistant.extractive import (
     ROW_START,
     Candidate,
@@ -31,10 +31,9 @@ from assistant.question_analysis import QuestionProfile, analyse
 from assistant.retrieval import HybridSearcher, Passage
 from assistant.scope import mentioned_docs
 from assistant.search_index import SearchFilters
-from ingest.begrippen import Begrip, differences, lookup
+from ingest.begrippen import Begrip, differences, lookup_scored
 from ingest.chunking import split_units
 from ingest.settings import Settings
-from ingest.tables import TableCell
 from ingest.text_analysis import fold, tokenize
 from prompts import answer as P
 
@@ -46,8 +45,9 @@ _LIST_INTRO = re.compile(r":\s*$|\bte\s+weten\b|\bde\s+volgende\b|\bvolgende\s+(
 _ALL_DOCUMENTS = re.compile(
     r"\b(de|alle|verschillende|different|all|the) (documenten|documents|bronnen|sources)\b", re.I
 )
-_LINES_PER_DOCUMENT = 3
-_MARKER = re.compile(r"\[(\d+)\]")
+_ABOUT_DEFINITION = re.compile(
+    r"\b(omschrijving|definitie\w*|begrip\w*|betekenis|verstaan|definition\w*|defined)\b", re.I
+)
 _FOLLOW_UP = re.compile(
     r"^(en|maar|ook|and|what about)\b|\b(daar|daarvan|die|dat|deze|dezelfde|hetzelfde|those|that|it)\b", re.I
 )
@@ -83,7 +83,10 @@ class AnswerEngine:
         start = time.perf_counter()
         history = history or []
         profile = analyse(question)
-        asks_definition = profile.kind == "definition"  # its own form, before a follow-up inherits one
+        # Its own form, before a follow-up inherits one; "hoe verschilt de omschrijving van X …" too.
+        asks_definition = profile.kind == "definition" or (
+            profile.kind == "comparison" and bool(_ABOUT_DEFINITION.search(question))
+        )
         query = question
         notices: list[str] = []
         follow_up = is_follow_up(question, history)
@@ -102,12 +105,19 @@ class AnswerEngine:
                 query = self.llm.rewrite(question, history)
             except LlmError as exc:
                 notices.append(P.LLM_FALLBACK_NOTICE_NL.format(reason=exc))
-        filters, scope_notices = self._scope(query, filters)
+        if not asks_definition:  # definitions are compared across all scopes, wherever they are
+            filters, scope_notices = self._scope(query, filters)
+        else:
+            scope_notices = []
         # Several documents named ("… in het raadsvoorstel en het DSP-rapport"): answer from each.
         side_by_side = profile.kind == "comparison" or self._names_separate_documents(question)
         notices += scope_notices
         timings["analyse_ms"] = _ms(start)
-        per_doc = self._comparison_docs(question, profile, filters) if compare and side_by_side else []
+        per_doc = (
+            self._comparison_docs(question, profile, filters)
+            if compare and side_by_side and not asks_definition
+            else []
+        )
         if len(per_doc) >= 2:
             answer = self._side_by_side(question, profile, per_doc)
             answer.notices = notices + answer.notices
@@ -150,7 +160,8 @@ class AnswerEngine:
 
         ``previous``: the turn a follow-up continues (its cited pages get preference).
         """
-        glossary = lookup(self.index.begrippen, question) if asks_definition else []
+        scored = lookup_scored(self.index.begrippen, question) if asks_definition else []
+        glossary = [b for _, b in scored]
         if glossary:
             # The glossary knows where the term is defined: make sure those passages are candidates.
             passages = self._glossary_passages(glossary, filters) + passages
@@ -160,14 +171,24 @@ class AnswerEngine:
             prefer_definitions(cands, glossary)
         if previous is not None:
             prefer_continuity(cands, set(previous.cited_pages))
-        refusal = self._refusal_reason(profile, passages, cands)
+        # A term the documents define is answerable however the question is worded around it.
+        refusal = None if glossary and passages else self._refusal_reason(profile, passages, cands)
         files = {self.index.documents[d].file for d in filters.doc_ids or []} if filters and filters.doc_ids else None
         cells = table_answers.find(profile, self.index, files) if refusal is None else []
+        leads = [table_answers.lead(cells, self.index)] if cells else []
+        if refusal is None and scored:
+            shown = glossary_answers.definitions(scored, question, all_terms=profile.kind == "comparison")
+            allowed = {self.index.documents[d].file for d in filters.doc_ids or []} if filters else set()
+            leads += [
+                lead
+                for b in shown
+                if (not allowed or b.file in allowed) and (lead := glossary_answers.lead(b, self.index)) is not None
+            ]
         if refusal is not None:
             answer = self._refuse(question, profile, passages, refusal)
         else:
             chosen = self._with_context(cands, select(cands, profile, side_by_side), profile)
-            answer = self._compose(question, profile, chosen, cells)
+            answer = self._compose(question, profile, chosen, leads)
             if self.llm is not None:
                 answer = self._llm_compose(question, profile, passages, answer)
         answer.notices += differences(glossary)  # documents that define the term differently
@@ -205,17 +226,9 @@ class AnswerEngine:
             if not col.found:
                 silent.append(col.title)
                 continue
-            # Without its "Volgens …:" intro; the best few lines, so the columns stay comparable.
-            body = [ln for ln in col.answer.splitlines()[1:] if ln.strip()][:_LINES_PER_DOCUMENT]
-            used = {int(m) for m in _MARKER.findall("\n".join(body))}
-            renumber = {}
-            for c in col.citations:
-                if c.n in used:
-                    renumber[c.n] = len(citations) + 1
-                    citations.append(c.model_copy(update={"n": len(citations) + 1}))
-            text = _renumber("\n".join(body), renumber)
-            lines.append(f"{col.title}:")
-            lines.append(text)
+            body = "\n".join(col.answer.splitlines()[1:])  # without its "Volgens …:" intro
+            lines += [f"{col.title}:", renumber(body, len(citations))]
+            citations += [c.model_copy(update={"n": c.n + len(citations)}) for c in col.citations]
         if not citations:
             return self._refuse(question, profile, [], "geen van de documenten zegt hier iets over")
         notices = [(P.NOT_IN_EN if en else P.NOT_IN_NL).format(titles="; ".join(silent))] if silent else []
@@ -274,13 +287,26 @@ class AnswerEngine:
         if found.missing_ids and not found.records:
             reason = f"maatregel {', '.join(found.missing_ids)} komt in de documenten niet voor"
             return self._refuse(question, profile, [], reason)
-        citations = valid_citations(self.index, maatregel_answers.citations_for(found.records, self.index))
-        cited = {c.n for c in citations}
-        lines = [f"- {maatregel_answers.describe(m, en)} [{n}]" for n, m in enumerate(found.records, 1) if n in cited]
+        if found.overview:
+            counted = maatregel_answers.overview(found.records)
+            citations = valid_citations(
+                self.index, maatregel_answers.citations_for([m for _, m in counted], self.index)
+            )
+            cited = {c.n for c in citations}
+            lines = [f"- {text} [{n}]" for n, (text, _) in enumerate(counted, 1) if n in cited]
+        else:
+            citations = valid_citations(self.index, maatregel_answers.citations_for(found.records, self.index))
+            cited = {c.n for c in citations}
+            lines = [
+                f"- {maatregel_answers.describe(m, en)} [{n}]" for n, m in enumerate(found.records, 1) if n in cited
+            ]
         if not lines:
             return self._refuse(question, profile, [], "geen controleerbare maatregel gevonden")
         intro = _intro([citations[0].title], en)
-        notices = [f"maatregel {m.id}: {note}" for m in found.records for note in m.uncertain]
+        if found.overview:
+            intro = intro.rstrip(":") + f" ({P.COUNTED_NL.format(totals=maatregel_answers.totals(found.records))}):"
+        # A count does not hinge on the uncertain cells of single rows; a listing does.
+        notices = [] if found.overview else [f"maatregel {m.id}: {n}" for m in found.records for n in m.uncertain]
         if found.missing_ids:
             notices.append(f"niet gevonden: maatregel {', '.join(found.missing_ids)}")
         return Answer(
@@ -414,15 +440,25 @@ class AnswerEngine:
         )
 
     def _compose(
-        self, question: str, profile: QuestionProfile, chosen: list[Candidate], cells: list[TableCell] | None = None
+        self,
+        question: str,
+        profile: QuestionProfile,
+        chosen: list[Candidate],
+        leads: list[tuple[Citation, str]] | None = None,
     ) -> Answer:
+        """``leads``: structured facts (a table cell, glossary definitions) shown first, as their
+        own text, each cited by a verbatim quote of its page."""
         en = profile.language == "en"
         lines: list[list[Citation]] = []  # one answer line per quote, plus its continuation on the next page
-        labels: dict[int, str] = {}  # line index → text shown instead of the quote (a table cell)
-        if cells:
-            lines.append([table_answers.citation_for(cells, self.index, 0)])
-            labels[0] = table_answers.describe(cells)
+        labels: dict[int, str] = {}  # line index → text shown instead of the quote (a cell, a definition)
+        for citation, text in leads or []:
+            labels[len(lines)] = text
+            lines.append([citation])
+        defined_pages = {(c.doc_id, c.page) for c, _ in leads or [] if c.section == glossary_answers.SECTION}
         for p, s, e, extend in merge_adjacent(chosen):
+            if (p.doc_id, p.page) in defined_pages:
+                continue  # that page's definition is already shown whole
+
             page_text = self.index.page_text(p.doc_id, p.page) or ""
             if ROW_START.match(page_text[s:e]):
                 e = expand_row(page_text, s, e)  # a maatregel row: keep trekker, tijdspad, status
@@ -451,7 +487,7 @@ class AnswerEngine:
         for line, label in shown:
             first = line[0]
             prefix = "" if len(titles) == 1 else f"{first.title} (p. {first.page}): "
-            if label is not None:  # the exact cell, cited with its row line
+            if label is not None:  # a cell or a definition, cited with its verbatim line
                 body.append(f"- {label} [{first.n}]")
             else:
                 body.append("- " + prefix + " ".join(f"{c.quote} [{c.n}]" for c in line))
@@ -504,10 +540,6 @@ def _without_repeats(
             kept_labels[len(kept)] = labels[i]
         kept.append(line)
     return kept, kept_labels
-
-
-def _renumber(text: str, mapping: dict[int, int]) -> str:
-    return _MARKER.sub(lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", text)
 
 
 def _evidence(p: Passage) -> Evidence:

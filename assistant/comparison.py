@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from assistant.answer_models import Citation
-from assistant.search_index import SearchFilters
+from assistant.scope import mentioned_docs
+from assistant.search_index import SearchFilters, SearchIndex
 
 if TYPE_CHECKING:
     from assistant.answer_engine import AnswerEngine
 
+_MARKER = re.compile(r"\[(\d+)\]")
 # "Vergelijk de aanpak van X en Y voor Z" → the topic is what remains without the frame.
 _FRAME = re.compile(
     r"\b(vergelijk\w*|verschil\w*|tussen|compare\w*|differences?|between|de aanpak van|aanpak|approach(es)? of)\b",
@@ -41,14 +43,16 @@ class Comparison(BaseModel):
     columns: list[ComparisonColumn]
 
 
-def compare(engine: AnswerEngine, topic: str, doc_ids: list[str] | None = None) -> Comparison:
-    """Answer ``topic`` once per document (all indexed documents when none are given)."""
+def compare(engine: AnswerEngine, topic: str, doc_ids: list[str] | None = None, lines: int = 3) -> Comparison:
+    """Answer ``topic`` once per document (all indexed documents when none are given); each
+    column keeps its intro and best ``lines`` lines, so the columns stay comparable."""
     index = engine.index
     wanted = [d for d in (doc_ids or sorted(index.documents)) if d in index.documents]
     columns = []
     for doc_id in wanted:
         doc = index.documents[doc_id]
         answer = engine.ask(topic, filters=SearchFilters(doc_ids=[doc_id]), compare=False)
+        text, citations = _best_lines(answer.answer, answer.citations, lines)
         columns.append(
             ComparisonColumn(
                 doc_id=doc_id,
@@ -57,8 +61,8 @@ def compare(engine: AnswerEngine, topic: str, doc_ids: list[str] | None = None) 
                 region=str(doc.meta.get("region", "")),
                 municipalities=[str(m) for m in doc.meta.get("municipalities", []) or []],
                 found=not answer.refused,
-                answer=answer.answer,
-                citations=answer.citations if not answer.refused else [],
+                answer=text if not answer.refused else answer.answer,
+                citations=citations if not answer.refused else [],
             )
         )
     return Comparison(topic=topic, columns=columns)
@@ -67,3 +71,37 @@ def compare(engine: AnswerEngine, topic: str, doc_ids: list[str] | None = None) 
 def topic_of(question: str) -> str:
     """The subject of a comparison question, without "vergelijk … tussen …" framing."""
     return re.sub(r"\s+", " ", _FRAME.sub(" ", question)).strip(" ?.")
+
+
+def resolve_documents(index: SearchIndex, names: list[str]) -> tuple[list[str], list[str]]:
+    """Documents named by doc_id, file name or a place/region they cover → (doc_ids, unknown names)."""
+    found: list[str] = []
+    unknown: list[str] = []
+    docs = list(index.documents.values())
+    for name in names:
+        exact = [d.doc_id for d in docs if name in (d.doc_id, d.file)]
+        matches = exact or sorted(mentioned_docs(name, docs))
+        if not matches:
+            unknown.append(name)
+        found += [m for m in matches if m not in found]
+    return found, unknown
+
+
+def _best_lines(answer: str, citations: list[Citation], keep: int) -> tuple[str, list[Citation]]:
+    """The intro and the first ``keep`` answer lines, their citations renumbered from 1."""
+    head, *body = answer.splitlines()
+    kept = [ln for ln in body if ln.strip()][:keep]
+    used = {int(m) for m in _MARKER.findall("\n".join(kept))}
+    mapping: dict[int, int] = {}
+    out: list[Citation] = []
+    for c in citations:
+        if c.n in used:
+            mapping[c.n] = len(out) + 1
+            out.append(c.model_copy(update={"n": len(out) + 1}))
+    text = _MARKER.sub(lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", "\n".join([head, *kept]))
+    return text, out
+
+
+def renumber(text: str, offset: int) -> str:
+    """Shift every marker by ``offset`` (columns merged into one answer)."""
+    return _MARKER.sub(lambda m: f"[{int(m.group(1)) + offset}]", text)

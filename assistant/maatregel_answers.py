@@ -20,10 +20,19 @@ _ABOUT_MEASURES = re.compile(r"\b(maatregel\w*|trekker\w*|measures?|leads?|actie
 MIN_MATCH = 0.5
 
 
+# "Hoe zijn de maatregelen verdeeld over de actielijnen?": an overview counted from the records.
+_DISTRIBUTION = re.compile(
+    r"\b(verdeeld|verdeling|per actielijn|per doel|hoeveel maatregelen|how many measures|distributed|"
+    r"overzicht van (de |alle )?maatregelen)\b",
+    re.I,
+)
+
+
 @dataclass
 class RecordAnswer:
     records: list[Maatregel]
     missing_ids: list[str]
+    overview: bool = False  # count the records per actielijn and doel instead of listing them
 
 
 def is_about_measures(profile: QuestionProfile) -> bool:
@@ -44,6 +53,8 @@ def find(profile: QuestionProfile, index: SearchIndex, doc_ids: list[str] | None
     if wanted:
         found = [m for m in pool if m.id in wanted]
         return RecordAnswer(found, [i for i in wanted if i not in {m.id for m in found}])
+    if _DISTRIBUTION.search(profile.text):
+        return RecordAnswer(pool, [], overview=True)
     # "… staat de trekker op PM?", "… waar RGV trekker is": a trekker the records know, named in the question.
     q = fold(profile.text)
     trekkers = {fold(m.trekker) for m in pool if m.trekker}
@@ -96,3 +107,28 @@ def citations_for(records: list[Maatregel], index: SearchIndex) -> list[Citation
             )
         )
     return out
+
+
+def overview(records: list[Maatregel]) -> list[tuple[str, Maatregel]]:
+    """Per actielijn: its number of maatregelen, per doel with their ids; each line paired with
+    the record whose row cites it (the first of that actielijn)."""
+    groups: dict[tuple[str, str], list[Maatregel]] = {}
+    for m in records:
+        groups.setdefault((m.file, m.actielijn), []).append(m)
+    lines = []
+    for (_, actielijn), rows in groups.items():
+        per_doel: dict[int, list[str]] = {}
+        for m in rows:
+            per_doel.setdefault(m.doel_nr, []).append(m.id)
+        doelen = "; ".join(
+            f"doel {nr}: {len(ids)} ({ids[0]}–{ids[-1]})" if len(ids) > 1 else f"doel {nr}: 1 ({ids[0]})"
+            for nr, ids in per_doel.items()
+        )
+        lines.append((f"{actielijn}: {len(rows)} maatregelen — {doelen}", rows[0]))
+    return lines
+
+
+def totals(records: list[Maatregel]) -> str:
+    actielijnen = {(m.file, m.actielijn) for m in records}
+    doelen = {(m.file, m.doel_nr) for m in records}
+    return f"{len(records)} maatregelen in {len(doelen)} doelen en {len(actielijnen)} actielijnen"

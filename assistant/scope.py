@@ -32,9 +32,7 @@ def _names(doc: DocumentRecord, places_only: bool = False) -> set[str]:
     }
 
 
-def mentioned_docs(
-    question: str, documents: list[DocumentRecord], places_only: bool = False
-) -> dict[str, list[str]]:
+def mentioned_docs(question: str, documents: list[DocumentRecord], places_only: bool = False) -> dict[str, list[str]]:
     """doc_id → the names of its places (and, unless ``places_only``, of its kind: "de
     handreiking") the question mentions (whole-word, accent-folded)."""
     q = fold(question)

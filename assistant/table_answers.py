@@ -54,11 +54,12 @@ def describe(cells: list[TableCell]) -> str:
     return f"{first.table}{period} — {row}{values}"
 
 
-def citation_for(cells: list[TableCell], index: SearchIndex, n: int) -> Citation:
+def lead(cells: list[TableCell], index: SearchIndex) -> tuple[Citation, str]:
+    """(citation, answer text): the cells described, cited by their row line."""
     first = cells[0]
     doc = next(d for d in index.documents.values() if d.file == first.file)
-    return Citation(
-        n=n,
+    citation = Citation(
+        n=0,
         file=first.file,
         doc_id=doc.doc_id,
         title=doc.title,
@@ -66,3 +67,4 @@ def citation_for(cells: list[TableCell], index: SearchIndex, n: int) -> Citation
         quote=first.quote,
         section=first.table,
     )
+    return citation, describe(cells)

@@ -929,9 +929,19 @@ def extract_begrippen(pages: list[str], file: str, title: str) -> list[Begrip]:
 _NULTREDEN = re.compile(r"\b(?:nul|0)[\s-]*treden", re.IGNORECASE)
 
 
+# Housing units named either way in policy texts: "geclusterde woonvormen" = "geclusterde woningen".
+_HOUSING_UNITS = [
+    (re.compile(r"\b(?:woonvormen|wooneenheden)\b"), "woningen"),
+    (re.compile(r"\b(?:woonvorm|wooneenheid)\b"), "woning"),
+]
+
+
 def _normalise(text: str) -> str:
-    """Fold, unify "nul-treden"/"0-treden" → "nultreden" and close hyphen/space compounds."""
+    """Fold, unify "nul-treden"/"0-treden" → "nultreden", housing-unit nouns → "woning(en)",
+    and close hyphen/space compounds."""
     text = _NULTREDEN.sub("nultreden", fold(text))
+    for pattern, unit in _HOUSING_UNITS:
+        text = pattern.sub(unit, text)
     text = re.sub(r"(?<=\w)-\s*(?=\w)", "", text)
     return re.sub(r"[^a-z0-9 ]+", " ", text).strip()
 
@@ -971,12 +981,17 @@ def _score(names: list[str], query: str) -> float:
 
 def lookup(begrippen: list[Begrip], query: str) -> list[Begrip]:
     """Every begrip (all scopes and files) whose term or alias matches ``query``, best first."""
+    return [b for _, b in lookup_scored(begrippen, query)]
+
+
+def lookup_scored(begrippen: list[Begrip], query: str) -> list[tuple[float, Begrip]]:
+    """``lookup`` with each match's score (4 = the exact term … 0.5 = shared words)."""
     scored = [(_score([b.term, *b.aliases], query), i, b) for i, b in enumerate(begrippen)]
     # Among equal matches a list/sentence definition beats an abbreviation or passing remark.
     rank = {"begrippenlijst": 0, "definitiezin": 1, "afkorting": 2, "toelichting": 3}
     scored = [s for s in scored if s[0] > 0]
     scored.sort(key=lambda s: (-s[0], rank.get(s[2].kind, 9), s[1]))
-    return [b for _, _, b in scored]
+    return [(score, b) for score, _, b in scored]
 
 
 # --------------------------------------------------------------------------- differences

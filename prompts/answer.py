@@ -13,6 +13,8 @@ INTRO_MULTI_NL = "Wat de documenten hierover zeggen:"
 INTRO_EN = "According to {source} (quoted in Dutch):"
 INTRO_MULTI_EN = "What the documents say (quoted in Dutch):"
 
+# Counts made from the parsed maatregel tables, not quoted: the intro says so.
+COUNTED_NL = "geteld in de maatregeltabellen: {totals}"
 NOT_IN_NL = "Hierover niets gevonden in: {titles}."
 NOT_IN_EN = "Nothing found on this in: {titles}."
 ONLY_SCOPE_NL = "Over {entity} staat in deze documenten alleen iets in bredere zin: de bronnen gaan over {available}."

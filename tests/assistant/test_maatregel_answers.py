@@ -81,3 +81,14 @@ def test_cli_lists_and_filters_maatregelen(corpus_settings: Settings, tmp_path: 
     }
     proc = run_cli("maatregelen", "--trekker", "PM", "--json", data_dir=corpus_settings.data_dir, cwd=tmp_path)
     assert sorted(r["id"] for r in json.loads(proc.stdout)) == ["4a", "5a", "6a"]
+
+
+def test_distribution_question_counts_records_per_actielijn_and_doel(engine: AnswerEngine) -> None:
+    answer = engine.ask("Hoe zijn de maatregelen van de Gooi en Vechtstreek-strategie verdeeld over de actielijnen?")
+    assert not answer.refused
+    lines = answer.answer.splitlines()
+    assert "29 maatregelen in 9 doelen en 4 actielijnen" in lines[0]
+    assert len(lines) == 5  # one line per actielijn
+    assert "12 maatregelen" in lines[1] and "doel 1: 7 (1a–1g)" in lines[1]
+    for c in answer.citations:  # each actielijn cited by its first row
+        assert c.page >= 1 and c.quote
