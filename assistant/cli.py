@@ -332,6 +332,47 @@ def terms(
         out.print(f"[bold yellow]Let op:[/] {note}")
 
 
+@app.command()
+def compare(
+    topic: Annotated[str, typer.Argument(help="Het onderwerp, bv. 'geclusterd wonen'.")],
+    docs: Annotated[
+        list[str] | None,
+        typer.Option("--docs", help="Document: doc_id, bestandsnaam of regio/gemeente (meerdere keren)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="De vergelijking als JSON.")] = False,
+) -> None:
+    """Vergelijk wat documenten over een onderwerp zeggen: één kolom per document, met bronnen."""
+    from assistant.answer_engine import AnswerEngine
+    from assistant.comparison import compare as compare_topic
+    from assistant.comparison import resolve_documents
+    from assistant.retrieval import HybridSearcher
+    from assistant.search_index import SearchIndex
+
+    settings = _settings()
+    engine = AnswerEngine.from_settings(HybridSearcher(SearchIndex(settings)), settings)
+    doc_ids, unknown = resolve_documents(engine.index, docs or [])
+    if unknown:
+        console.print(f"[red]Onbekend document: {', '.join(unknown)}[/] (zie `woonzorg documents`)")
+        raise typer.Exit(2)
+    table = compare_topic(engine, topic, doc_ids or None)
+    if as_json:
+        out.print_json(table.model_dump_json())
+        return
+    grid = Table(title=f"Vergelijking: {topic}", show_lines=True)
+    for col in table.columns:
+        grid.add_column(col.title, overflow="fold")
+    cells = []
+    for col in table.columns:
+        if not col.found:
+            cells.append("[dim]Hierover niets gevonden in dit document.[/]")
+            continue
+        body = "\n".join(col.answer.splitlines()[1:])
+        sources = "\n".join(f"[{c.n}] p. {c.page}" for c in col.citations)
+        cells.append(f"{body}\n[dim]{sources}[/]")
+    grid.add_row(*cells)
+    out.print(grid)
+
+
 @app.command("eval")
 def eval_answers(
     questions: Annotated[Path, typer.Argument(help="Vragenbestand (JSONL; zie evals/README.md).")],
@@ -353,21 +394,84 @@ def eval_answers(
     console.print(f"Rapport: {report}")
 
 
+# Record kinds the ingest stores, with their column name in `woonzorg documents`.
+_RECORD_KINDS = {
+    "begrip": "begrippen",
+    "maatregel": "maatregelen",
+    "voorstel": "voorstellen",
+    "phase": "fasen",
+    "cell": "tabelcellen",
+}
+
+
 @app.command()
 def documents(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Toon wat er geïndexeerd is."""
+    """Toon wat er geïndexeerd is, met per document de gevonden structuur (begrippen, maatregelen …)."""
+    from collections import Counter
+
     from ingest.registry import Registry
 
     registry = Registry(_settings().registry_path)
     docs = registry.documents()
+    counts = {kind: Counter(doc_id for doc_id, _ in registry.records(kind)) for kind in _RECORD_KINDS}
     if as_json:
-        out.print_json(json.dumps([d.__dict__ for d in docs], ensure_ascii=False, default=str))
+        rows = [{**d.__dict__, "records": {k: counts[k][d.doc_id] for k in _RECORD_KINDS}} for d in docs]
+        out.print_json(json.dumps(rows, ensure_ascii=False, default=str))
         return
     table = Table(title=f"{len(docs)} documenten")
-    for col in ("doc_id", "bestand", "titel", "pagina's", "chunks", "status", "aliassen"):
+    for col in ("doc_id", "bestand", "pagina's", "chunks", *_RECORD_KINDS.values(), "status", "waarschuwingen"):
         table.add_column(col, overflow="fold")
     for d in docs:
-        table.add_row(d.doc_id, d.file, d.title, str(d.page_count), str(d.chunk_count), d.status, ", ".join(d.aliases))
+        table.add_row(
+            d.doc_id,
+            d.file,
+            str(d.page_count),
+            str(d.chunk_count),
+            *(str(counts[k][d.doc_id]) for k in _RECORD_KINDS),
+            d.status,
+            "; ".join(d.warnings),
+        )
+    out.print(table)
+
+
+@app.command()
+def voorstellen(
+    q: Annotated[str | None, typer.Option("--q", help="Zoek in de tekst van het voorstel.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Records als JSON.")] = False,
+) -> None:
+    """Genummerde voorstellen ("Voorstel 1 … 11") met thema, document en pagina."""
+    from ingest.registry import Registry
+    from ingest.text_analysis import fold
+
+    records = [r for _, r in Registry(_settings().registry_path).records("voorstel")]
+    if q:
+        records = [r for r in records if fold(q) in fold(f"{r['tekst']} {r['thema']}")]
+    if as_json:
+        out.print_json(json.dumps(records, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(records)} voorstellen")
+    for col in ("nr", "voorstel", "thema", "bestand", "p."):
+        table.add_column(col, overflow="fold")
+    for r in records:
+        table.add_row(str(r["nr"]), r["tekst"][:200], r["thema"], r["file"], str(r["page"]))
+    out.print(table)
+
+
+@app.command()
+def fasen(as_json: Annotated[bool, typer.Option("--json", help="Records als JSON.")] = False) -> None:
+    """Fasen met jaartallen uit gefaseerde plannen (bv. 2024 Opstarten, 2025 Borgen)."""
+    from ingest.registry import Registry
+
+    records = [r for _, r in Registry(_settings().registry_path).records("phase")]
+    if as_json:
+        out.print_json(json.dumps(records, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(records)} fasen")
+    for col in ("jaar", "fase", "omschrijving", "bestand", "p."):
+        table.add_column(col, overflow="fold")
+    for r in records:
+        years = f"{r['year']}-{r['end_year']}" if r.get("end_year") else str(r["year"])
+        table.add_row(years, r["phase"], r["description"][:200], r["file"], str(r["page"]))
     out.print(table)
 
 

@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 
 # Outcome statuses (stable codes; messages are Dutch for the people reading them).
 INGESTED, REPLACED, UNCHANGED, ALIAS, REJECTED = "ingested", "replaced", "unchanged", "alias", "rejected"
+# Bump when a record extractor (maatregelen, begrippen, tables, voorstellen, phases) changes:
+# unchanged files then get their records redone from the stored pages on the next ingest.
+STRUCTURE_VERSION = 2
 
 
 @dataclass
@@ -94,6 +97,29 @@ def embed_text(chunk: Chunk) -> str:
         if chunk.section
         else chunk.search_text.split("\n", 1)[-1]
     )
+
+
+def extract_records(pages: list[str], file: str, title: str) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+    """Every structured record kind of a document, and the warnings of the parsers' self-checks."""
+    warnings: list[str] = []
+    maatregelen = parse_maatregelen(pages, file)
+    expected = expected_counts(pages)
+    if maatregelen or (expected and "maatregelen" in expected):
+        # The document counts its own maatregelen: a difference is reported, never papered over.
+        warnings += [f"maatregelen: {m}" for m in check_counts(maatregelen, expected)]
+    voorstellen = parse_voorstellen(pages, file)
+    announced = expected_count(pages)
+    if voorstellen or announced is not None:
+        # Same for proposals: the document's own count and numbering are the check.
+        warnings += [f"voorstellen: {m}" for m in check_count(voorstellen, announced)]
+    records = {
+        "maatregel": [asdict(m) for m in maatregelen],
+        "begrip": [asdict(b) for b in extract_begrippen(pages, file, title)],
+        "cell": [asdict(c) for c in parse_tables(pages, file)],
+        "voorstel": [asdict(v) for v in voorstellen],
+        "phase": [asdict(p) for p in parse_phases(pages, file)],
+    }
+    return records, warnings
 
 
 def _sha256(path: Path) -> str:
@@ -196,16 +222,9 @@ class Ingestor:
         chunks = chunk_document(
             doc_id, meta["title"], extracted.pages, self.settings.chunk_max_words, self.settings.chunk_overlap_sentences
         )
-        maatregelen = parse_maatregelen(extracted.pages, name)
-        expected = expected_counts(extracted.pages)
-        if maatregelen or (expected and "maatregelen" in expected):
-            # The document counts its own maatregelen: a difference is reported, never papered over.
-            extracted.warnings += [f"maatregelen: {m}" for m in check_counts(maatregelen, expected)]
-        voorstellen = parse_voorstellen(extracted.pages, name)
-        announced = expected_count(extracted.pages)
-        if voorstellen or announced is not None:
-            # Same for proposals: the document's own count and numbering are the check.
-            extracted.warnings += [f"voorstellen: {m}" for m in check_count(voorstellen, announced)]
+        records, structure_warnings = extract_records(extracted.pages, name, meta["title"])
+        extracted.warnings += structure_warnings
+        meta["structure_version"] = STRUCTURE_VERSION
         self.registry.stage(
             doc_id=doc_id,
             file=name,
@@ -216,13 +235,7 @@ class Ingestor:
             pages=extracted.pages,
             chunks=chunks,
             warnings=extracted.warnings,
-            records={
-                "maatregel": [asdict(m) for m in maatregelen],
-                "begrip": [asdict(b) for b in extract_begrippen(extracted.pages, name, meta["title"])],
-                "cell": [asdict(c) for c in parse_tables(extracted.pages, name)],
-                "voorstel": [asdict(v) for v in voorstellen],
-                "phase": [asdict(p) for p in parse_phases(extracted.pages, name)],
-            },
+            records=records,
         )
         vectors, computed = self.cache.embed(
             self.embedder.model_name,
@@ -246,12 +259,25 @@ class Ingestor:
 
     def _known_bytes(self, name: str, sha: str, doc: DocumentRecord) -> FileOutcome:
         if doc.file == name:
+            if doc.meta.get("structure_version") != STRUCTURE_VERSION:
+                return self._refresh_structure(doc)
             return _outcome_for(name, UNCHANGED, "al geïndexeerd (zelfde inhoud)", doc)
         retired = self._retire_own_version(name, doc.doc_id)
         if not retired and self.registry.alias_of(name) == doc.doc_id:
             return _outcome_for(name, UNCHANGED, f"al vastgelegd als alias van {doc.file}", doc)
         self.registry.add_alias(name, doc.doc_id, f"identieke kopie van {doc.file}", sha)
         return _outcome_for(name, ALIAS, f"duplicaat van {doc.file}: als alias vastgelegd" + retired, doc)
+
+    def _refresh_structure(self, doc: DocumentRecord) -> FileOutcome:
+        """Same file, newer extractors: redo the records from the stored pages (no PDF read, no
+        embeddings), swapped in one transaction."""
+        pages = self.registry.page_texts(doc.doc_id)
+        records, warnings = extract_records(pages, doc.file, doc.title)
+        self.registry.replace_records(
+            doc.doc_id, records, warnings, {**doc.meta, "structure_version": STRUCTURE_VERSION}
+        )
+        counts = ", ".join(f"{len(v)} {k}" for k, v in records.items() if v)
+        return _outcome_for(doc.file, UNCHANGED, f"structuur opnieuw herkend ({counts or 'geen records'})", doc)
 
     def _retire_own_version(self, name: str, doc_id: str) -> str:
         """``name`` now holds the content of ``doc_id`` (another file): drop ``name``'s own old version.

@@ -239,6 +239,23 @@ class Registry:
             self._bump()
         return old
 
+    def replace_records(
+        self, doc_id: str, records: dict[str, list[dict[str, Any]]], warnings: list[str], meta: dict[str, Any]
+    ) -> None:
+        """New structured records (and parser warnings, meta) for a stored document, in one transaction."""
+        with self._tx():
+            self._db.execute("DELETE FROM records WHERE doc_id = ?", [doc_id])
+            for kind, items in records.items():
+                self._db.executemany(
+                    "INSERT INTO records VALUES (?, ?, ?, ?)",
+                    [(doc_id, kind, i, json.dumps(item, ensure_ascii=False)) for i, item in enumerate(items)],
+                )
+            self._db.execute(
+                "UPDATE documents SET warnings = ?, meta = ? WHERE doc_id = ?",
+                [json.dumps(warnings, ensure_ascii=False), json.dumps(meta, ensure_ascii=False), doc_id],
+            )
+            self._bump()
+
     def add_alias(self, file: str, doc_id: str, reason: str, sha256: str) -> None:
         with self._tx():
             self._db.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?, ?, ?)", [file, doc_id, reason, sha256])

@@ -172,3 +172,48 @@ def test_terms_lists_looks_up_and_flags_differences(corpus_settings: Settings, t
     assert "Let op:" in proc.stdout and "12" in proc.stdout
     missing = run_cli("terms", "parkeervergunning", data_dir=corpus_settings.data_dir, cwd=tmp_path)
     assert missing.returncode == 1 and "Geen definitie" in missing.stderr
+
+
+def test_compare_json_one_column_per_named_document(corpus_settings: Settings, tmp_path: Path) -> None:
+    proc = run_cli(
+        "compare",
+        "geclusterd wonen",
+        "--docs",
+        "Gooi en Vechtstreek",
+        "--docs",
+        "uitvoeringsplan-woonzorgvisie-dijk-en-waard-2025.pdf",
+        "--json",
+        data_dir=corpus_settings.data_dir,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    table = json.loads(proc.stdout)
+    assert table["topic"] == "geclusterd wonen"
+    files = [c["file"] for c in table["columns"]]
+    assert files == [
+        "strategie-woonzorgopgave-gooi-en-vechtstreek-2025.pdf",
+        "uitvoeringsplan-woonzorgvisie-dijk-en-waard-2025.pdf",
+    ]
+    for col in table["columns"]:
+        assert col["found"] and col["citations"]
+        assert all(c["file"] == col["file"] for c in col["citations"])
+
+
+def test_compare_unknown_document_exits_2(corpus_settings: Settings, tmp_path: Path) -> None:
+    proc = run_cli(
+        "compare", "wonen", "--docs", "Maastricht", data_dir=corpus_settings.data_dir, cwd=tmp_path
+    )
+    assert proc.returncode == 2
+    assert "Onbekend document: Maastricht" in proc.stderr
+
+
+def test_documents_reports_structure_counts_and_record_commands(corpus_settings: Settings, tmp_path: Path) -> None:
+    proc = run_cli("documents", "--json", data_dir=corpus_settings.data_dir, cwd=tmp_path)
+    counts = {d["file"]: d["records"] for d in json.loads(proc.stdout)}
+    assert counts["strategie-woonzorgopgave-gooi-en-vechtstreek-2025.pdf"]["maatregel"] == 29
+    assert counts["regionale-woonzorgopgave-zuid-kennemerland-ijmond-2024.pdf"]["voorstel"] == 11
+    assert counts["uitvoeringsplan-woonzorgvisie-dijk-en-waard-2025.pdf"]["phase"] >= 3
+    voorstellen = json.loads(run_cli("voorstellen", "--json", data_dir=corpus_settings.data_dir, cwd=tmp_path).stdout)
+    assert [v["nr"] for v in voorstellen] == list(range(1, 12))
+    fasen = json.loads(run_cli("fasen", "--json", data_dir=corpus_settings.data_dir, cwd=tmp_path).stdout)
+    assert {"Opstarten", "Borgen", "Bestendigen"} <= {f["phase"] for f in fasen}

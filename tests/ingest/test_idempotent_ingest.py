@@ -368,3 +368,25 @@ def test_bm25_on_disk_matches_the_registry_after_each_ingest(warm: tuple[Path, S
     assert check().chunk_ids == replaced.chunk_ids
     assert stamps[-1] == stamps[-2]
     assert len(set(stamps[:3])) == 3
+
+
+def test_newer_extractors_redo_the_records_of_an_unchanged_file(
+    warm: tuple[Path, Settings, Ingestor], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus, _, ingestor = warm
+    _copy(CORPUS / RAADSVOORSTEL, corpus / RAADSVOORSTEL)
+    [first] = ingestor.ingest_paths([corpus])
+    begrippen = ingestor.registry.records("begrip")
+    chunk_ids = [c.chunk_id for c in ingestor.registry.chunks()]
+    assert first.status == "ingested" and begrippen
+    # A deployment upgraded to newer record extractors: the stored document is older.
+    monkeypatch.setattr("ingest.pipeline.STRUCTURE_VERSION", 10_000)
+    [again] = ingestor.ingest_paths([corpus])
+    assert again.status == "unchanged" and "structuur opnieuw herkend" in again.message
+    assert again.embedded == 0
+    assert ingestor.registry.records("begrip") == begrippen  # redone, not duplicated
+    assert [c.chunk_id for c in ingestor.registry.chunks()] == chunk_ids
+    assert ingestor.registry.get(first.doc_id).meta["structure_version"] == 10_000  # type: ignore[union-attr]
+    assert_index_consistent(ingestor)
+    [third] = ingestor.ingest_paths([corpus])  # now current: a plain no-op
+    assert third.message == "al geïndexeerd (zelfde inhoud)"
