@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 
-from assistant import glossary_answers, maatregel_answers, table_answers
+from assistant import glossary_answers, maatregel_answers, plan_answers, table_answers
 from assistant.answer_models import Answer, Citation, Evidence, Turn
 from assistant.citations import normalise_ws, valid_citations
 from assistant.comparison import compare, renumber
@@ -130,9 +130,13 @@ class AnswerEngine:
         timings["retrieve_ms"] = _ms(t)
 
         t = time.perf_counter()
-        records = maatregel_answers.find(profile, self.index, filters.doc_ids if filters else None)
+        scope = filters.doc_ids if filters else None
+        records = maatregel_answers.find(profile, self.index, scope)
+        plan = plan_answers.find(profile, self.index, scope) if records is None else None
         if records is not None and (records.records or records.missing_ids):
             answer = self._from_records(question, profile, records)
+        elif plan is not None and (plan.lines or plan.missing):
+            answer = self._from_plan(question, profile, plan)
         else:
             previous = history[-1] if follow_up else None
             answer = self._from_passages(question, profile, passages, previous, filters, side_by_side, asks_definition)
@@ -187,7 +191,20 @@ class AnswerEngine:
         if refusal is not None:
             answer = self._refuse(question, profile, passages, refusal)
         else:
-            chosen = self._with_context(cands, select(cands, profile, side_by_side), profile)
+            # Sentences a lead already shows (the glossary's own definition) leave room for others.
+            shown = [
+                (c.doc_id, c.page, normalise_ws(c.quote)[:60])
+                for c, _ in leads
+                if c.section == glossary_answers.SECTION
+            ]
+            rest = [
+                c
+                for c in cands
+                if not any(
+                    c.passage.doc_id == d and c.passage.page == p and h in normalise_ws(c.text) for d, p, h in shown
+                )
+            ]
+            chosen = self._with_context(rest, select(rest, profile, side_by_side), profile) if rest else []
             answer = self._compose(question, profile, chosen, leads)
             if self.llm is not None:
                 answer = self._llm_compose(question, profile, passages, answer)
@@ -312,6 +329,27 @@ class AnswerEngine:
         return Answer(
             question=question,
             answer="\n".join([intro, *lines]),
+            refused=False,
+            citations=citations,
+            language=profile.language,
+            notices=notices,
+        )
+
+    def _from_plan(self, question: str, profile: QuestionProfile, plan: plan_answers.PlanAnswer) -> Answer:
+        """Proposal or phase records, one cited line each; an asked-for number that does not exist is refused."""
+        if plan.missing and not plan.lines:
+            return self._refuse(question, profile, [], f"{', '.join(plan.missing)} komt in de documenten niet voor")
+        for n, (_, citation) in enumerate(plan.lines, 1):
+            citation.n = n
+        citations = valid_citations(self.index, [c for _, c in plan.lines])
+        cited = {c.n for c in citations}
+        lines = [f"- {text} [{c.n}]" for text, c in plan.lines if c.n in cited]
+        if not lines:
+            return self._refuse(question, profile, [], "geen controleerbaar record gevonden")
+        notices = [f"niet gevonden: {', '.join(plan.missing)}"] if plan.missing else []
+        return Answer(
+            question=question,
+            answer="\n".join([_intro([citations[0].title], profile.language == "en"), *lines]),
             refused=False,
             citations=citations,
             language=profile.language,
@@ -454,11 +492,7 @@ class AnswerEngine:
         for citation, text in leads or []:
             labels[len(lines)] = text
             lines.append([citation])
-        defined_pages = {(c.doc_id, c.page) for c, _ in leads or [] if c.section == glossary_answers.SECTION}
         for p, s, e, extend in merge_adjacent(chosen):
-            if (p.doc_id, p.page) in defined_pages:
-                continue  # that page's definition is already shown whole
-
             page_text = self.index.page_text(p.doc_id, p.page) or ""
             if ROW_START.match(page_text[s:e]):
                 e = expand_row(page_text, s, e)  # a maatregel row: keep trekker, tijdspad, status

@@ -15,7 +15,7 @@ from ingest.text_analysis import fold
 _SAME_TERM_MARGIN = 0.5
 MAX_DEFINITIONS = 4
 MIN_SCORE = 2.0  # the term itself (or a spelling of it), not merely shared words
-SECTION = "Begrippen"  # the section of a definition's citation: the answer shows it whole
+SECTION = "Begrippen"  # the section of a definition's citation
 
 
 def definitions(scored: list[tuple[float, Begrip]], question: str, all_terms: bool = False) -> list[Begrip]:
@@ -41,13 +41,11 @@ def definitions(scored: list[tuple[float, Begrip]], question: str, all_terms: bo
 
 
 def lead(b: Begrip, index: SearchIndex) -> tuple[Citation, str] | None:
-    """(citation, answer text) for one definition; None when its document is not indexed.
-    An abbreviation's expansion says little: its page's passages still explain it."""
+    """(citation, answer text) for one definition; None when its document is not indexed."""
     doc = next((d for d in index.documents.values() if d.file == b.file), None)
     if doc is None:
         return None
-    section = "" if b.kind == "afkorting" else SECTION
     citation = Citation(
-        n=0, file=b.file, doc_id=doc.doc_id, title=doc.title, page=b.page, quote=b.quote, section=section
+        n=0, file=b.file, doc_id=doc.doc_id, title=doc.title, page=b.page, quote=b.quote, section=SECTION
     )
     return citation, f"{b.term} — {b.scope}: {b.definition}"
