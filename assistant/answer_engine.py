@@ -192,7 +192,7 @@ class AnswerEngine:
             answer = self._refuse(question, profile, passages, refusal)
         else:
             # Sentences a lead already shows (the glossary's own definition) leave room for others.
-            shown = [
+            led = [
                 (c.doc_id, c.page, normalise_ws(c.quote)[:60])
                 for c, _ in leads
                 if c.section == glossary_answers.SECTION
@@ -201,7 +201,7 @@ class AnswerEngine:
                 c
                 for c in cands
                 if not any(
-                    c.passage.doc_id == d and c.passage.page == p and h in normalise_ws(c.text) for d, p, h in shown
+                    c.passage.doc_id == d and c.passage.page == p and h in normalise_ws(c.text) for d, p, h in led
                 )
             ]
             chosen = self._with_context(rest, select(rest, profile, side_by_side), profile) if rest else []
