@@ -181,7 +181,7 @@ class AnswerEngine:
         cells = table_answers.find(profile, self.index, files) if refusal is None else []
         leads = [table_answers.lead(cells, self.index)] if cells else []
         if refusal is None and scored:
-            shown = glossary_answers.definitions(scored, question, all_terms=profile.kind == "comparison")
+            shown = glossary_answers.definitions(scored, profile, self.index, all_terms=profile.kind == "comparison")
             allowed = {self.index.documents[d].file for d in filters.doc_ids or []} if filters else set()
             leads += [
                 lead

@@ -20,8 +20,8 @@ MIN_COLUMN_IDF = 2.0
 def find(profile: QuestionProfile, index: SearchIndex, doc_files: set[str] | None) -> list[TableCell]:
     """Cells whose row the question names and whose column it asks for; empty when the
     question is not about a table cell."""
-    if profile.kind != "number" and "tabel" not in fold(profile.text):
-        return []
+    # Any question may ask for a cell ("Wat is de bijgestelde doelstelling voor …?"); the row and
+    # a specific column word must both be named, which keeps other questions out.
     q = fold(profile.text)
     pool = [c for c in index.cells if doc_files is None or c.file in doc_files]
     rows = [c for c in pool if c.row and re.search(rf"(?<!\w){re.escape(fold(c.row))}(?!\w)", q)]
@@ -39,7 +39,8 @@ def find(profile: QuestionProfile, index: SearchIndex, doc_files: set[str] | Non
     if not columns:
         # No column named, but the table is, or its unit is asked for ("hoeveel woningen"): the whole row.
         asked = set(profile.terms)
-        columns = [c for c in rows if named or (c.unit and set(tokenize(c.unit)) & asked)]
+        counting = profile.kind == "number"
+        columns = [c for c in rows if named or (counting and c.unit and set(tokenize(c.unit)) & asked)]
     if not columns:
         return []
     best_table = columns[0].table

@@ -142,3 +142,12 @@ def test_number_question_leads_with_the_exact_table_cell(engine: AnswerEngine) -
     other = engine.ask("Hoeveel woningen heeft Heemskerk nodig?")
     row = other.answer.splitlines()[1]
     assert "Zorggeschikte woningen: 115" in row and "Nultredenwoningen: 425" in row and "Totaal: 700" in row
+
+
+def test_a_question_about_a_defined_term_is_answered_from_the_table_not_the_glossary(engine: AnswerEngine) -> None:
+    # "Wat is …" in form, but it asks for a target about the term: the indicator table's cell.
+    answer = engine.ask("Wat is de bijgestelde doelstelling voor geclusterde woningen in Dijk en Waard?")
+    first = answer.answer.splitlines()[1]
+    assert "Bijgestelde doelstellingen in 2030: 750-900" in first
+    assert answer.citations[0].file == "uitvoeringsplan-woonzorgvisie-dijk-en-waard-2025.pdf"
+    assert answer.citations[0].page == 14
