@@ -18,6 +18,7 @@ function initTabs() {
       t.tabIndex = active ? 0 : -1;
       document.getElementById(t.getAttribute("aria-controls")).hidden = !active;
     }
+    document.body.dataset.tab = tab.id; // lets the layout give a view the width it needs
     if (focus) tab.focus();
     onOpen[tab.id]?.();
   };
@@ -35,6 +36,7 @@ function initTabs() {
 
 async function main() {
   initTabs();
+  document.body.dataset.tab = "tab-chat";
   initSources();
   initTerms();
   let documents = [];

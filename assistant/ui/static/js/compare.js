@@ -61,7 +61,7 @@ function column(col) {
       ? h("ol", { class: "sources" },
           col.citations.map((c) =>
             h("li", {}, chip(c, onCite), h("span", { class: "source-name" }, `p. ${c.page}`),
-              h("q", { class: "quote", title: sourceLabel(c) }, c.quote))))
+              h("q", { class: "quote", title: sourceLabel(c) }, c.quote.length > 220 ? `${c.quote.slice(0, 220)}…` : c.quote))))
       : null,
   );
 }

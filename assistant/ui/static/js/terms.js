@@ -39,7 +39,7 @@ function card(t) {
   return h(
     "article",
     { class: `term-card${t.differs ? " differs" : ""}` },
-    h("h4", {}, t.term, t.differs ? h("span", { class: "badge" }, "Verschilt per document") : null),
+    h("h4", {}, h("span", { class: "term-name" }, t.term), t.differs ? h("span", { class: "badge" }, "Verschillend omschreven") : null),
     h("blockquote", {}, t.definition),
     h(
       "p",
