@@ -25,6 +25,7 @@ from assistant.extractive import (
     select,
     value_near_anchor,
 )
+from assistant.instruction_guard import is_instruction_like
 from assistant.llm_answer import LlmAnswerer
 from assistant.llm_client import LlmClient, LlmError
 from assistant.question_analysis import QuestionProfile, analyse
@@ -170,6 +171,9 @@ class AnswerEngine:
             # The glossary knows where the term is defined: make sure those passages are candidates.
             passages = self._glossary_passages(glossary, filters) + passages
         cands = candidates(passages)
+        # Instruction-like sentences are data, never answers; the user is told one was skipped.
+        skipped = [c for c in cands if is_instruction_like(c.text)]
+        cands = [c for c in cands if not is_instruction_like(c.text)]
         score(cands, profile, self.index)
         if glossary:
             prefer_definitions(cands, glossary)
@@ -209,6 +213,11 @@ class AnswerEngine:
             if self.llm is not None:
                 answer = self._llm_compose(question, profile, passages, answer)
         answer.notices += differences(glossary)  # documents that define the term differently
+        answer.notices += [
+            P.INSTRUCTION_SKIPPED_NL.format(file=c.passage.file, page=c.passage.page, sentence=normalise_ws(c.text))
+            for c in skipped
+            if c.rank < 5
+        ]
         return answer
 
     # -- steps --------------------------------------------------------------------
@@ -461,6 +470,8 @@ class AnswerEngine:
                 seen.add((p.doc_id, p.page))
                 n = len(citations) + 1
                 quote = normalise_ws(p.text)[:300].rsplit(" ", 1)[0] if len(p.text) > 300 else normalise_ws(p.text)
+                if is_instruction_like(quote):
+                    continue
                 citations.append(
                     Citation(
                         n=n, file=p.file, doc_id=p.doc_id, title=p.title, page=p.page, quote=quote, section=p.section
@@ -498,6 +509,8 @@ class AnswerEngine:
                 e = expand_row(page_text, s, e)  # a maatregel row: keep trekker, tijdspad, status
             e = extend_span(page_text, e, extend)
             quote = normalise_ws(page_text[s:e])
+            if is_instruction_like(quote):
+                continue  # a span extended into an instruction-like sentence: leave it out
             line = [
                 Citation(n=0, file=p.file, doc_id=p.doc_id, title=p.title, page=p.page, quote=quote, section=p.section)
             ]

@@ -26,7 +26,13 @@ _VALUE = {
     "money": re.compile(r"€|\beuro\b|\bmiljoen\b|\bmiljard\b", re.I),
     "percentage": re.compile(r"\d\s?%|\bprocent\b", re.I),
     "duration": re.compile(r"\d+\s*(dag|dagen|week|weken|maand|maanden|jaar|jaren|uur)\b", re.I),
-    "count": re.compile(r"\d"),
+    # Digits, or a count written out ("zes woningen", "twintig plekken").
+    "count": re.compile(
+        r"\d|\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|twintig|"
+        r"dertig|veertig|vijftig|honderd|duizend|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|"
+        r"hundred|thousand)\b",
+        re.I,
+    ),
     "date": re.compile(r"\b(19|20)\d{2}\b|\bQ\s?\d\b", re.I),
     "any": re.compile(r""),
 }

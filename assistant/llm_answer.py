@@ -12,6 +12,7 @@ import re
 
 from assistant.answer_models import Citation, Turn
 from assistant.citations import normalise_ws, valid_citations
+from assistant.instruction_guard import is_instruction_like
 from assistant.llm_client import LlmClient, LlmError
 from assistant.retrieval import Passage
 from assistant.search_index import SearchIndex
@@ -92,14 +93,18 @@ class LlmAnswerer:
         Unsupported: too few of the claim's words in the source, or a number the source lacks.
         """
         claim_tokens = set(tokenize(claim))
-        source_tokens = set(tokenize(source.text))
         if not claim_tokens:
             return None
+        units = split_units(source.text, source.kind == "table") or [(0, len(source.text))]
+        # An instruction planted in a document never supports a claim, even one that repeats it.
+        units = [u for u in units if not is_instruction_like(source.text[u[0] : u[1]])]
+        if not units:
+            return None
+        text = " ".join(source.text[a:b] for a, b in units)
         numbers = {n.replace(".", "").replace(",", ".") for n in _NUMBER.findall(claim)}
-        source_numbers = {n.replace(".", "").replace(",", ".") for n in _NUMBER.findall(source.text)}
+        source_numbers = {n.replace(".", "").replace(",", ".") for n in _NUMBER.findall(text)}
         if not numbers <= source_numbers:
             return None
-        if len(claim_tokens & source_tokens) / len(claim_tokens) < MIN_SUPPORT:
+        if len(claim_tokens & set(tokenize(text))) / len(claim_tokens) < MIN_SUPPORT:
             return None
-        units = split_units(source.text, source.kind == "table") or [(0, len(source.text))]
         return max(units, key=lambda u: len(claim_tokens & set(tokenize(source.text[u[0] : u[1]]))))

@@ -15,6 +15,11 @@ INTRO_MULTI_EN = "What the documents say (quoted in Dutch):"
 
 # Counts made from the parsed maatregel tables, not quoted: the intro says so.
 COUNTED_NL = "geteld in de maatregeltabellen: {totals}"
+# A document sentence that tries to instruct the assistant: kept as data, never followed or used.
+INSTRUCTION_SKIPPED_NL = (
+    "Let op: {file} (p. {page}) bevat een zin die zich als instructie voordoet; die is als brontekst "
+    "behandeld en niet gevolgd of als antwoord gebruikt: “{sentence}”"
+)
 NOT_IN_NL = "Hierover niets gevonden in: {titles}."
 NOT_IN_EN = "Nothing found on this in: {titles}."
 ONLY_SCOPE_NL = "Over {entity} staat in deze documenten alleen iets in bredere zin: de bronnen gaan over {available}."

@@ -14,6 +14,9 @@ from assistant.search_index import SearchIndex
 from ingest.pipeline import FileOutcome, Ingestor
 from ingest.settings import Settings
 
+# Fixtures shared across packages: the fake OpenAI-compatible endpoint.
+pytest_plugins = ["tests.fake_llm"]
+
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
 SHARED = REPO.parent / "shared"
