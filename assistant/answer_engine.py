@@ -383,20 +383,20 @@ class AnswerEngine:
 
     def _refusal_reason(self, profile: QuestionProfile, passages: list[Passage], cands: list[Candidate]) -> str | None:
         if not passages:
-            return "geen passages gevonden"
+            return "er is geen enkele passage gevonden"
         if profile.language == "nl":
             unknown = [w for w in profile.proper_nouns if all(self.index.term_df.get(t, 0) == 0 for t in tokenize(w))]
             if unknown:
-                return f"onbekende naam: {', '.join(unknown)}"
+                return f"de naam {', '.join(unknown)} komt in de documenten niet voor"
             # A long subject word the corpus never uses: the documents are not about it.
             absent = [t for t in profile.terms if len(t) >= 7 and not t.isdigit() and not self.index.knows(t)]
             if absent:
-                return f"onbekend begrip: {', '.join(absent)}"
+                return f"de documenten gebruiken het woord {_words(profile, absent)} nergens"
         known_only = profile.language == "en"
         top = frozenset().union(*(c.tokens | c.section_tokens for c in cands if c.rank < 3))
         cov = coverage(profile, top, self.index, known_only)
         if cov < MIN_COVERAGE:
-            return f"te weinig overlap met de bronnen ({cov:.2f})"
+            return f"de best passende passages gaan over iets anders (overlap {cov:.2f})"
         anchors = set(anchor_terms(profile, self.index))
         # English words only match the Dutch text by accident, except for money questions.
         checked = profile.language == "nl" or profile.expects == "money"
@@ -408,7 +408,7 @@ class AnswerEngine:
             and checked
             and not any(value_near_anchor(profile, c.text, anchors) for c in cands)
         ):
-            return f"geen {profile.expects}-waarde bij '{', '.join(sorted(anchors))}' in de bronnen"
+            return f"geen {_VALUE_NAMES[profile.expects]} bij {_words(profile, sorted(anchors))} in de bronnen"
         if profile.expects == "money" and not any(has_expected_value(profile, c.text) for c in cands if c.rank < 5):
             return "geen bedrag in de bronnen"
         return None
@@ -485,7 +485,7 @@ class AnswerEngine:
             refused=True,
             citations=citations,
             language=profile.language,
-            notices=[f"weigering: {reason}"],
+            notices=[P.REFUSAL_REASON_NL.format(reason=reason)],
         )
 
     def _compose(
@@ -587,6 +587,23 @@ def _without_repeats(
             kept_labels[len(kept)] = labels[i]
         kept.append(line)
     return kept, kept_labels
+
+
+_VALUE_NAMES = {
+    "money": "bedrag",
+    "percentage": "percentage",
+    "duration": "duur",
+    "count": "aantal",
+    "date": "datum of jaartal",
+    "any": "waarde",
+}
+
+
+def _words(profile: QuestionProfile, stems: list[str]) -> str:
+    """The question's own words behind stems ("plusser" → "65-plussers"), quoted, for people to read."""
+    words = re.findall(r"[\w’'-]+", profile.text)
+    shown = [next((w for w in words if stem in tokenize(w)), stem) for stem in stems]
+    return ", ".join(f"‘{w}’" for w in dict.fromkeys(shown))
 
 
 def _evidence(p: Passage) -> Evidence:

@@ -20,6 +20,8 @@ INSTRUCTION_SKIPPED_NL = (
     "Let op: {file} (p. {page}) bevat een zin die zich als instructie voordoet; die is als brontekst "
     "behandeld en niet gevolgd of als antwoord gebruikt: “{sentence}”"
 )
+# Why the assistant refused, in words for the user (the reason is filled in by the engine).
+REFUSAL_REASON_NL = "Waarom geen antwoord: {reason}."
 NOT_IN_NL = "Hierover niets gevonden in: {titles}."
 NOT_IN_EN = "Nothing found on this in: {titles}."
 ONLY_SCOPE_NL = "Over {entity} staat in deze documenten alleen iets in bredere zin: de bronnen gaan over {available}."
