@@ -170,12 +170,19 @@ def score(cands: list[Candidate], profile: QuestionProfile, index: SearchIndex) 
             s *= 0.5  # numbers torn out of a table's columns read as noise, unless numbers are asked
         if profile.kind == "who" and _TREKKER.search(c.text):
             s += 0.3
+        if _ASKS_LIST.search(profile.text) and _NAMES_LIST.search(c.text):
+            s += 0.3  # "Met welke partners …?": the sentence that names them one by one
         if profile.ids and (m := _ROW_LETTER.match(c.text)):
             chunk = index.chunks.get(c.passage.chunk_id)
             head_ids = set(chunk.search_text.split("\n", 1)[0].split()) if chunk else set()
             if any(i.endswith(m.group(1)) and i in head_ids for i in profile.ids):
                 s += 0.6
         c.score = s
+
+
+# "Welke partners/gemeenten …", "Which municipalities …": the answer is an enumeration of names.
+_ASKS_LIST = re.compile(r"^(met |door |in |van |bij )?(welke|which)\s+\w+(en|s)\b", re.I)
+_NAMES_LIST = re.compile(r"(?:[A-ZÀ-Ý][\w!'’/.-]*(?:\s+[A-ZÀ-Ý][\w!'’/.-]*)*,\s+){2,}[A-ZÀ-Ý]")
 
 
 def _is_table_residue(text: str) -> bool:
@@ -269,7 +276,9 @@ def expand_row(page_text: str, start: int, end: int, max_chars: int = 900) -> in
 # Sentences that carry on the previous one's point, or name what it announced ("Deze partners zijn …").
 _CONTINUES = re.compile(
     r"^(Ook|Daarnaast|Verder|Bovendien|Tevens|Daarbij|Hierbij|Wel|Wel\s+moet|"
-    r"(Deze|Die|Dat|Dit)\s+(\w+\s+)?(zijn|is|waren|was)\b|Het\s+gaat\s+(hier\s+)?om)\b"
+    r"(Deze|Die|Dat|Dit)\s+(\w+\s+)?(zijn|is|waren|was)\b|Het\s+gaat\s+(hier\s+)?om|"
+    # "In 2040 zijn dat er 2,5 miljoen.": the same subject, pointed back to.
+    r"([\w,]+\s+){1,3}(zijn|is|waren|was)\s+(dat|dit|die|deze)\b)\b"
 )
 
 

@@ -102,6 +102,8 @@ def _sentence_units(text: str, base: int, lines: list[Line]) -> list[_Unit]:
         last_word = re.split(r"\s", before)[-1].lower() if before else ""
         if last_word in _ABBREVIATIONS or len(last_word) == 1:
             continue
+        if text[m.start() - 1] == "!" and re.match(r"\s+[\w-]+,", text[m.end() :]):
+            continue  # a name with an exclamation mark inside a list: "Viva! Zorggroep, RIBW/Kam"
         cuts.add(m.end())
     # Bullets and list items on their own line start a unit too.
     for ln in lines:

@@ -151,3 +151,14 @@ def test_a_question_about_a_defined_term_is_answered_from_the_table_not_the_glos
     assert "Bijgestelde doelstellingen in 2030: 750-900" in first
     assert answer.citations[0].file == "uitvoeringsplan-woonzorgvisie-dijk-en-waard-2025.pdf"
     assert answer.citations[0].page == 14
+
+
+def test_which_question_leads_with_the_enumeration(engine: AnswerEngine) -> None:
+    answer = engine.ask("Welke partners werkten mee aan de woonzorgvisie van Heemskerk en Beverwijk?")
+    first = answer.answer.splitlines()[1]
+    assert "Woonopmaat" in first and "Viva! Zorggroep" in first and "Welzijn Beverwijk" in first
+
+
+def test_a_pointing_back_sentence_comes_with_its_antecedent(engine: AnswerEngine) -> None:
+    answer = engine.ask("Hoeveel 75-plussers zijn er naar schatting over 20 jaar volgens de handreiking?")
+    assert "twee keer zoveel" in answer.answer and "2,5 miljoen" in answer.answer

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from ingest.chunking import chunk_document, dehyphenate, item_labels
+from ingest.chunking import chunk_document, dehyphenate, item_labels, split_units
 from ingest.models import Chunk
 from ingest.pdf_reader import read_pdf
 from ingest.registry import Registry
@@ -134,3 +134,17 @@ def test_toc_is_detected_only_where_there_is_one() -> None:
 )
 def test_dehyphenate(raw: str, clean: str) -> None:
     assert dehyphenate(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Deze partners zijn Woonopmaat, Viva! Zorggroep, RIBW en MET. Daarna volgt meer.", 2),
+        ("Dat is mooi! Zorg blijft nodig. Ook wonen.", 3),
+        ("In 2040 zijn dat er 2,5 miljoen. Zie tabel 3.", 2),
+    ],
+)
+def test_sentence_units(text: str, sentences: int) -> None:
+    units = split_units(text, table=False)
+    assert len(units) == sentences
+    assert "".join(text[a:b] for a, b in units).replace(" ", "") == text.replace(" ", "")
