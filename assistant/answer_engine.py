@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import time
 
@@ -63,6 +64,7 @@ class AnswerEngine:
         self.searcher = searcher
         self.index = searcher.index
         self.llm = llm
+        self._vocab: tuple[str, list[str]] = ("", [])
 
     @classmethod
     def from_settings(cls, searcher: HybridSearcher, settings: Settings) -> AnswerEngine:
@@ -88,6 +90,9 @@ class AnswerEngine:
         asks_definition = profile.kind == "definition" or (
             profile.kind == "comparison" and bool(_ABOUT_DEFINITION.search(question))
         )
+        # A verb form the corpus never uses ("onderscheidt") can match nothing: it must not
+        # weigh in scoring and refusal as if it were a missing subject.
+        profile.terms = [t for t in profile.terms if self.index.term_df.get(t) or not self._inflects_known(t)]
         query = question
         notices: list[str] = []
         follow_up = is_follow_up(question, history)
@@ -110,6 +115,11 @@ class AnswerEngine:
             filters, scope_notices = self._scope(query, filters)
         else:
             scope_notices = []
+        if scope_notices and profile.language == "nl":
+            # The names that chose the documents ("het DSP-rapport") have done their job: the
+            # answer is about the rest, not about the page that happens to repeat the name.
+            subject = [t for t in profile.terms if t not in self.index.naming_terms]
+            profile.terms = subject or profile.terms
         # Several documents named ("… in het raadsvoorstel en het DSP-rapport"): answer from each.
         side_by_side = profile.kind == "comparison" or self._names_separate_documents(question)
         notices += scope_notices
@@ -389,7 +399,11 @@ class AnswerEngine:
             if unknown:
                 return f"de naam {', '.join(unknown)} komt in de documenten niet voor"
             # A long subject word the corpus never uses: the documents are not about it.
-            absent = [t for t in profile.terms if len(t) >= 7 and not t.isdigit() and not self.index.knows(t)]
+            absent = [
+                t
+                for t in profile.terms
+                if len(t) >= 7 and not t.isdigit() and not self.index.knows(t) and not self._inflects_known(t)
+            ]
             if absent:
                 return f"de documenten gebruiken het woord {_words(profile, absent)} nergens"
         known_only = profile.language == "en"
@@ -412,6 +426,17 @@ class AnswerEngine:
         if profile.expects == "money" and not any(has_expected_value(profile, c.text) for c in cands if c.rank < 5):
             return "geen bedrag in de bronnen"
         return None
+
+    def _inflects_known(self, term: str) -> bool:
+        """A verb form of a word the corpus has ("onderscheidt", "betaalt"): the question's
+        wording, not a subject the documents lack."""
+        if not term.endswith("t"):
+            return False
+        if self._vocab[0] != self.index.version:  # the sorted vocabulary, once per index version
+            self._vocab = (self.index.version, sorted(self.index.term_df))
+        vocab = self._vocab[1]
+        i = bisect.bisect_left(vocab, term[:6])
+        return i < len(vocab) and vocab[i].startswith(term[:6])
 
     def _llm_compose(
         self, question: str, profile: QuestionProfile, passages: list[Passage], extractive: Answer

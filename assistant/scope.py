@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ingest.registry import DocumentRecord
-from ingest.text_analysis import fold
+from ingest.text_analysis import fold, tokenize
 
 
 def _place_names(doc: DocumentRecord) -> set[str]:
@@ -42,3 +42,21 @@ def mentioned_docs(question: str, documents: list[DocumentRecord], places_only: 
         if hits:
             found[doc.doc_id] = hits
     return found
+
+
+def naming_terms(documents: list[DocumentRecord]) -> set[str]:
+    """Stems of the words people use to *name* a document rather than to ask about its subject:
+    places, the document kind, the main title (not its quoted subtitle) and the author's name
+    or abbreviation ("DSP", "RGV", "EHA"). A manifest's long descriptions of who wrote it
+    ("… met woningcorporaties, zorgpartijen …") are subject words and stay out."""
+    words: list[str] = []
+    for doc in documents:
+        words += sorted(_place_names(doc))
+        words.append(str(doc.meta.get("document_type", "")))
+        words.append(re.split(r"[‘“'\":]", doc.title)[0])  # "Raadsvoorstel Woonzorgvisie Beverwijk en Heemskerk"
+        org = str(doc.meta.get("organisation", ""))
+        words += re.findall(r"\b[A-Z]{2,}\b", org)  # abbreviations: RGV, EHA, DSP, RVO
+        head = re.split(r"[(,;]", org)[0].split()
+        if head and head[0].lower() not in {"gemeente", "regio", "expertteam", "provincie"}:
+            words.append(head[0])  # the bureau's own name: "DSP-groep"
+    return set(tokenize(" ".join(words)))

@@ -11,6 +11,7 @@ from typing import Any
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import BaseModel
 
+from assistant.scope import naming_terms
 from ingest.begrippen import Begrip
 from ingest.bm25_index import Bm25Index
 from ingest.embedding import make_embedder
@@ -74,21 +75,7 @@ class SearchIndex:
         # Document frequency of each stemmed term: how informative a question word is.
         self.term_df: Counter[str] = Counter(t for c in self.chunks.values() for t in set(tokenize(c.search_text)))
         # Words that name documents (titles, types, authors, places): context, not subject.
-        self.naming_terms: set[str] = {
-            t
-            for d in self.documents.values()
-            for t in tokenize(
-                " ".join(
-                    [
-                        d.title,
-                        str(d.meta.get("document_type", "")),
-                        str(d.meta.get("organisation", "")),
-                        str(d.meta.get("region", "")),
-                        " ".join(d.meta.get("municipalities", []) or []),
-                    ]
-                )
-            )
-        }
+        self.naming_terms: set[str] = naming_terms(list(self.documents.values()))
         self._query_vector.cache_clear()
 
     def idf(self, term: str) -> float:
