@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from llama_index.core.base.embeddings.base import BaseEmbedding
+
 from assistant.answer_engine import AnswerEngine
 from assistant.answer_models import Answer, Citation, Turn
 from assistant.citations import quote_on_page
@@ -149,8 +151,11 @@ def bm25_top_passage(searcher: HybridSearcher) -> Answerer:
     return answer
 
 
-def naive_llama_index(engine: AnswerEngine) -> Answerer:
-    """The pipeline every tutorial shows: default splitter, vector index, top-3 chunks."""
+def naive_llama_index(engine: AnswerEngine, embed_model: BaseEmbedding | None = None) -> Answerer:
+    """The pipeline every tutorial shows: default splitter, vector index, top-3 chunks.
+
+    ``embed_model``: the engine's embedder unless given (the benchmark passes one that derives
+    the vectors of its varied copies)."""
     from llama_index.core import Document, VectorStoreIndex
     from llama_index.core.node_parser import SentenceSplitter
 
@@ -161,7 +166,7 @@ def naive_llama_index(engine: AnswerEngine) -> Answerer:
         for i, text in enumerate(index.registry.page_texts(d.doc_id))
     ]
     nodes = SentenceSplitter().get_nodes_from_documents(docs)
-    vector_index = VectorStoreIndex(nodes, embed_model=index.embedder)
+    vector_index = VectorStoreIndex(nodes, embed_model=embed_model or index.embedder)
     retriever = vector_index.as_retriever(similarity_top_k=3)
 
     def answer(question: str, history: list[Turn]) -> Answer:
