@@ -10,6 +10,7 @@ from assistant import glossary_answers, maatregel_answers, plan_answers, table_a
 from assistant.answer_models import Answer, Citation, Evidence, Turn
 from assistant.citations import normalise_ws, valid_citations
 from assistant.comparison import compare, renumber
+from assistant.english_terms import dutch_terms
 from assistant.extractive import (
     ROW_START,
     Candidate,
@@ -94,12 +95,16 @@ class AnswerEngine:
         # weigh in scoring and refusal as if it were a missing subject.
         profile.terms = [t for t in profile.terms if self.index.term_df.get(t) or not self._inflects_known(t)]
         query = question
+        if profile.language == "en" and (dutch := dutch_terms(question)):
+            # The documents are Dutch: search and score with the Dutch words too.
+            query = f"{question} {dutch}"
+            profile.terms = list(dict.fromkeys(profile.terms + tokenize(dutch)))
         notices: list[str] = []
         follow_up = is_follow_up(question, history)
         if follow_up:
             # No LLM to rewrite it: carry the previous turn's subject into retrieval and scoring.
             prev = analyse(history[-1].question)
-            query = f"{question} {history[-1].question}"
+            query = f"{query} {history[-1].question}"
             profile.terms = list(dict.fromkeys(profile.terms + prev.terms))
             profile.ids = profile.ids or prev.ids
             if profile.kind == "broad":

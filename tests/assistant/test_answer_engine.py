@@ -162,3 +162,9 @@ def test_which_question_leads_with_the_enumeration(engine: AnswerEngine) -> None
 def test_a_pointing_back_sentence_comes_with_its_antecedent(engine: AnswerEngine) -> None:
     answer = engine.ask("Hoeveel 75-plussers zijn er naar schatting over 20 jaar volgens de handreiking?")
     assert "twee keer zoveel" in answer.answer and "2,5 miljoen" in answer.answer
+
+
+def test_english_question_searches_with_the_dutch_domain_words(engine: AnswerEngine) -> None:
+    answer = engine.ask("How many zero-step homes does Velsen need according to the regional table?")
+    assert answer.language == "en" and not answer.refused
+    assert "Nultredenwoningen: 735" in answer.answer.splitlines()[1]
