@@ -394,59 +394,6 @@ def eval_answers(
     console.print(f"Rapport: {report}")
 
 
-@app.command()
-def bench(
-    pages: Annotated[
-        list[int] | None, typer.Option("--pages", help="Corpusgrootte in pagina's (meerdere keren).")
-    ] = None,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Alle metingen als JSON.")] = None,
-    report: Annotated[Path | None, typer.Option(help="Map voor bench.md en bench.png.")] = None,
-    questions: Annotated[Path, typer.Option(help="Vragenbestand (JSONL).")] = Path(
-        "../shared/evals/dev_questions.jsonl"
-    ),
-    work: Annotated[Path, typer.Option(help="Werkmap: geschaalde PDF's en indexen.")] = Path("data/bench"),
-    cold_pages: Annotated[int, typer.Option(help="Pagina's voor de koude ingest met het echte model.")] = 112,
-    rounds: Annotated[int, typer.Option(help="Rondes over de vragen per grootte.")] = 3,
-    max_questions: Annotated[int | None, typer.Option(help="Alleen de eerste N vragen.")] = None,
-    baseline: Annotated[bool, typer.Option(help="Ook de naïeve llama-index-baseline meten.")] = True,
-    fake_embedder: Annotated[
-        bool, typer.Option(help="Hash-vectoren i.p.v. het model (alleen voor de rooktest).")
-    ] = False,
-    max_minutes: Annotated[
-        float, typer.Option(help="Grotere punten overslaan (en extrapoleren) na zoveel minuten.")
-    ] = 90.0,
-    from_json: Annotated[Path | None, typer.Option(help="Alleen het rapport opnieuw maken uit deze JSON.")] = None,
-) -> None:
-    """Schaalbenchmark: ingest-doorvoer, indexgrootte, geheugen en latentie van ask/search per corpusgrootte."""
-    from evals.bench import run_bench
-    from evals.bench_report import write_bench_report
-
-    if from_json is not None:
-        result = json.loads(from_json.read_text(encoding="utf-8"))
-    else:
-        result = run_bench(
-            pages or [112, 1000, 5000, 15000],
-            questions,
-            work,
-            corpus_dir=_settings().corpus_dir,
-            cold_pages=cold_pages,
-            rounds=rounds,
-            max_questions=max_questions,
-            baseline=baseline,
-            fake_embedder=fake_embedder,
-            max_minutes=max_minutes,
-            log=lambda msg: console.print(f"[dim]{msg}[/]"),
-        )
-        result["command"] = "woonzorg bench " + " ".join(sys.argv[2:])
-    if json_out is not None:
-        json_out.parent.mkdir(parents=True, exist_ok=True)
-        json_out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
-    if report is not None:
-        console.print(f"Rapport: {write_bench_report(result, report)}")
-    if json_out is None and report is None:
-        out.print_json(json.dumps(result, ensure_ascii=False))
-
-
 # Record kinds the ingest stores, with their column name in `woonzorg documents`.
 _RECORD_KINDS = {
     "begrip": "begrippen",
@@ -561,12 +508,76 @@ def serve(
     import uvicorn
 
     from assistant.api.app import create_app
+    from assistant.auth import TokenConfigError, TokenStore, bind_problem
 
     settings = _settings()
     host = host or settings.host
     port = port or settings.port
+    try:
+        configured = TokenStore(settings).configured
+    except TokenConfigError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from exc
+    problem = bind_problem(host, settings)
+    if problem:
+        console.print(f"[red]{problem}[/]")
+        raise typer.Exit(2)
+    if not configured:
+        console.print(
+            "Geen tokens ingesteld: lokale demo, alleen bereikbaar op deze machine (127.0.0.1); "
+            "iedereen hier heeft beheerrechten."
+        )
     console.print(f"Woonzorg-assistent op http://{host}:{port}/  (API-documentatie: /docs)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+token_app = typer.Typer(help="API-tokens (rollen admin, staff, partner).", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("add")
+def token_add(
+    role: Annotated[str, typer.Option("--role", help="admin, staff of partner")],
+    label: Annotated[str, typer.Option(help="Voor wie (alleen ter herkenning).")] = "",
+) -> None:
+    """Maak een nieuw token; het wordt één keer getoond, alleen de hash wordt bewaard (WOONZORG_TOKENS_FILE)."""
+    from assistant.auth import TokenConfigError, add_token
+
+    settings = _settings()
+    if settings.tokens_file is None:
+        console.print("[red]Stel eerst WOONZORG_TOKENS_FILE in (pad naar het tokenbestand).[/]")
+        raise typer.Exit(2)
+    try:
+        token, entry = add_token(settings.tokens_file, role, label)
+    except TokenConfigError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from exc
+    console.print(f"Token voor rol {entry['role']} (id {entry['id']}); bewaar het nu, het wordt niet opnieuw getoond:")
+    out.print(token, markup=False, highlight=False)
+
+
+@app.command()
+def audit(
+    as_json: Annotated[bool, typer.Option("--json", help="Alle regels als JSON (voor export).")] = False,
+) -> None:
+    """Het auditlog van beheeracties (upload, verwijderen, herindexeren, tokengebruik)."""
+    from dataclasses import asdict
+    from datetime import datetime
+
+    from assistant.audit_log import AuditLog
+
+    entries = AuditLog(_settings().audit_path).entries()
+    if as_json:
+        out.print_json(json.dumps([asdict(e) for e in entries], ensure_ascii=False))
+        return
+    table = Table(title=f"Auditlog ({len(entries)} regels)")
+    for col in ("tijd", "token", "rol", "actie", "doel", "details"):
+        table.add_column(col, overflow="fold")
+    for e in entries:
+        when = datetime.fromtimestamp(e.at).strftime("%Y-%m-%d %H:%M:%S")
+        details = ", ".join(f"{k}={v}" for k, v in e.detail.items())
+        table.add_row(when, e.token_id, e.role, e.action, e.target, details)
+    out.print(table)
 
 
 if __name__ == "__main__":

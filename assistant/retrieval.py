@@ -47,10 +47,8 @@ class Bm25Retriever(BaseRetriever):
         self._index, self._k, self._doc_ids = index, k, doc_ids
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        allowed = None
-        if self._doc_ids is not None:
-            ids = self._index.doc_chunk_ids
-            allowed = self._index.bm25.mask_for(set().union(*(ids.get(d, set()) for d in self._doc_ids)))
+        # The mask is applied inside BM25 before ranking; a view's mask never covers hidden documents.
+        allowed = self._index.chunk_mask(self._doc_ids)
         hits = self._index.bm25.search(query_bundle.query_str, self._k, allowed)
         return [_node(self._index.chunks[cid], s) for cid, s in hits if cid in self._index.chunks]
 
@@ -61,7 +59,7 @@ class DenseRetriever(BaseRetriever):
         self._index, self._k, self._doc_ids = index, k, doc_ids
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        doc_ids = self._doc_ids if self._doc_ids is not None else list(self._index.documents)
+        doc_ids = self._index.dense_doc_ids(self._doc_ids)
         hits = self._index.store.query(self._index.query_vector(query_bundle.query_str), self._k, doc_ids)
         return [_node(self._index.chunks[cid], s) for cid, s in hits if cid in self._index.chunks]
 

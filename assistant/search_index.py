@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import BaseModel
 
@@ -50,10 +53,14 @@ class SearchIndex:
         self.store = VectorStore(
             make_client(settings), collection_name(settings.chroma_collection, self.embedder.model_name)
         )
+        # None: the whole index; a view (see ``view``) holds the doc_ids it is restricted to.
+        self.scope: frozenset[str] | None = None
         self.reload()
 
     def reload(self) -> None:
         """(Re)load the in-memory view; BM25 is rebuilt only if its stamp is stale."""
+        if self.scope is not None:
+            raise RuntimeError("a restricted view is never reloaded; reload its base index and take a new view")
         self.version = self.registry.version()
         self.documents: dict[str, DocumentRecord] = {d.doc_id: d for d in self.registry.documents()}
         self.chunks: dict[str, Chunk] = {c.chunk_id: c for c in self.registry.chunks()}
@@ -62,11 +69,25 @@ class SearchIndex:
             log.warning("BM25 index missing or stale; building it in memory from the registry")
             bm25 = Bm25Index.build([(c.chunk_id, c.search_text) for c in self.chunks.values()], self.version)
         self.bm25 = bm25
-        self.maatregelen: list[Maatregel] = [Maatregel(**r) for _, r in self.registry.records("maatregel")]
-        self.voorstellen: list[Voorstel] = [Voorstel(**r) for _, r in self.registry.records("voorstel")]
-        self.phases: list[Phase] = [Phase(**r) for _, r in self.registry.records("phase")]
-        self.begrippen: list[Begrip] = [Begrip(**r) for _, r in self.registry.records("begrip")]
-        self.cells: list[TableCell] = [TableCell(**r) for _, r in self.registry.records("cell")]
+        # The owning doc_id of every record, per kind, so a view can keep only its documents' records.
+        self.record_docs: dict[str, list[str]] = {}
+        loaded: dict[str, list[dict[str, Any]]] = {}
+        for kind in ("maatregel", "voorstel", "phase", "begrip", "cell"):
+            rows = self.registry.records(kind)
+            self.record_docs[kind] = [doc_id for doc_id, _ in rows]
+            loaded[kind] = [r for _, r in rows]
+        self.maatregelen: list[Maatregel] = [Maatregel(**r) for r in loaded["maatregel"]]
+        self.voorstellen: list[Voorstel] = [Voorstel(**r) for r in loaded["voorstel"]]
+        self.phases: list[Phase] = [Phase(**r) for r in loaded["phase"]]
+        self.begrippen: list[Begrip] = [Begrip(**r) for r in loaded["begrip"]]
+        self.cells: list[TableCell] = [TableCell(**r) for r in loaded["cell"]]
+        self._views: dict[frozenset[str], SearchIndex] = {}
+        self._derive()
+        self._query_vector.cache_clear()
+
+    def _derive(self) -> None:
+        """Lookups and statistics computed from ``documents`` and ``chunks`` (per view: a restricted
+        view's term statistics must not reveal words that only its hidden documents use)."""
         self.page_chunks: dict[tuple[str, int], list[Chunk]] = {}
         self.doc_chunk_ids: dict[str, set[str]] = {}
         for chunk in self.chunks.values():
@@ -76,7 +97,42 @@ class SearchIndex:
         self.term_df: Counter[str] = Counter(t for c in self.chunks.values() for t in set(tokenize(c.search_text)))
         # Words that name documents (titles, types, authors, places): context, not subject.
         self.naming_terms: set[str] = naming_terms(list(self.documents.values()))
-        self._query_vector.cache_clear()
+        # The BM25 candidate mask of the whole view (None: the unrestricted index).
+        self._scope_mask: np.ndarray | None = (
+            None if self.scope is None else self.bm25.mask_for(set(self.chunks))
+        )
+
+    def view(self, doc_ids: Iterable[str]) -> SearchIndex:
+        """This index restricted to ``doc_ids``: documents, chunks, records, page texts, the BM25
+        candidate mask and the Chroma ``where`` cover only them, so no consumer can rank, quote or
+        count a hidden document. Shares the loaded BM25 model, Chroma client and embedder (no
+        reload); cached per set until the next reload."""
+        if self.scope is not None:
+            raise RuntimeError("take views of the base index, not of a view")
+        allowed = frozenset(d for d in doc_ids if d in self.documents)
+        if allowed == frozenset(self.documents):
+            return self
+        cached = self._views.get(allowed)
+        if cached is not None:
+            return cached
+        v = copy.copy(self)  # shallow: settings, embedder, registry, store, bm25 and query cache are shared
+        v.scope = allowed
+        v._views = {}
+        v.documents = {k: d for k, d in self.documents.items() if k in allowed}
+        v.chunks = {k: c for k, c in self.chunks.items() if c.doc_id in allowed}
+
+        def keep(kind: str, items: list[Any]) -> list[Any]:
+            return [item for item, doc_id in zip(items, self.record_docs[kind], strict=True) if doc_id in allowed]
+
+        v.maatregelen = keep("maatregel", self.maatregelen)
+        v.voorstellen = keep("voorstel", self.voorstellen)
+        v.phases = keep("phase", self.phases)
+        v.begrippen = keep("begrip", self.begrippen)
+        v.cells = keep("cell", self.cells)
+        v.record_docs = {k: [d for d in ids if d in allowed] for k, ids in self.record_docs.items()}
+        v._derive()
+        self._views[allowed] = v
+        return v
 
     def idf(self, term: str) -> float:
         """Smoothed IDF over chunks; a term the corpus never uses gets the highest weight."""
@@ -104,12 +160,27 @@ class SearchIndex:
         return list(self._query_vector(query))
 
     def allowed_doc_ids(self, filters: SearchFilters | None) -> list[str] | None:
-        """Doc ids passing ``filters`` (None = no restriction)."""
+        """Doc ids passing ``filters`` (None = no restriction; a view is always restricted)."""
         if filters is None or filters.is_empty():
-            return None
+            return None if self.scope is None else sorted(self.documents)
         return [d.doc_id for d in self.documents.values() if _matches(d, filters)]
 
+    def chunk_mask(self, doc_ids: list[str] | None) -> np.ndarray | None:
+        """BM25 candidate mask for ``doc_ids`` within this index or view (None = every chunk)."""
+        if doc_ids is None:
+            return self._scope_mask
+        ids: set[str] = set()
+        for d in doc_ids:
+            ids |= self.doc_chunk_ids.get(d, set())  # a view's doc_chunk_ids know only its documents
+        return self.bm25.mask_for(ids)
+
+    def dense_doc_ids(self, doc_ids: list[str] | None) -> list[str]:
+        """The doc ids for Chroma's ``where`` — only active documents of this index or view."""
+        return list(self.documents) if doc_ids is None else [d for d in doc_ids if d in self.documents]
+
     def page_text(self, doc_id: str, page: int) -> str | None:
+        if doc_id not in self.documents:
+            return None  # a hidden (or inactive) document has no pages for this view
         return self.registry.page_text(doc_id, page)
 
     def health(self) -> dict[str, Any]:

@@ -168,11 +168,12 @@ class Ingestor:
         index.save(self.settings.bm25_dir)
         return index
 
-    def ingest_file(self, path: Path) -> FileOutcome:
+    def ingest_file(self, path: Path, meta: dict[str, Any] | None = None) -> FileOutcome:
+        """``meta``: metadata given with the file (an upload's access level, title …); it wins over the manifest."""
         started = time.perf_counter()
         self.progress.file_started(path.name)
         try:
-            outcome = self._ingest(path)
+            outcome = self._ingest(path, meta or {})
         except PdfRejected as exc:
             outcome = FileOutcome(path.name, REJECTED, exc.message, reason=exc.reason)
         except OSError as exc:
@@ -186,7 +187,7 @@ class Ingestor:
         return outcome
 
     # -- steps ----------------------------------------------------------------------
-    def _ingest(self, path: Path) -> FileOutcome:
+    def _ingest(self, path: Path, given: dict[str, Any]) -> FileOutcome:
         name = path.name
         if path.stat().st_size == 0:
             raise PdfRejected("empty", "leeg bestand (0 bytes)")
@@ -216,7 +217,7 @@ class Ingestor:
             return _outcome_for(name, ALIAS, message, same_text)
 
         doc_id = sha[:16]
-        meta = self.manifest.metadata_for(name, sha)
+        meta = {**self.manifest.metadata_for(name, sha), **given}
         if extracted.encrypted:
             meta["encrypted"] = True
         chunks = chunk_document(
@@ -292,6 +293,49 @@ class Ingestor:
             self.store.delete_doc(old)
             self.registry.purge(old)
         return "; vervangt de vorige versie"
+
+    def delete(self, doc_id: str) -> DocumentRecord | None:
+        """Remove a document: gone from retrieval in one registry transaction, then its vectors
+        (a crash in between leaves vectors that ``reconcile`` removes). Call ``rebuild_bm25`` after."""
+        doc = self.registry.get(doc_id)
+        if doc is None:
+            return None
+        self.registry.purge(doc_id)
+        self.store.delete_doc(doc_id)
+        return doc
+
+    def reindex(self, doc_id: str, meta_update: dict[str, Any] | None = None) -> FileOutcome:
+        """Redo a live document's records, vectors (and Chroma metadata) from its stored pages and
+        chunks, with ``meta_update`` (e.g. a new access level) applied; the chunks stay. Vectors are
+        upserted under the same ids before the registry swaps records and metadata in one transaction."""
+        started = time.perf_counter()
+        doc = self.registry.get(doc_id)
+        if doc is None or doc.status != "active":
+            return FileOutcome(doc_id, REJECTED, "onbekend document", reason="unknown")
+        meta = {**doc.meta, **(meta_update or {}), "structure_version": STRUCTURE_VERSION}
+        pages = self.registry.page_texts(doc_id)
+        records, warnings = extract_records(pages, doc.file, doc.title)
+        chunks = list(self.registry.chunks([doc_id]))
+        vectors, computed = self.cache.embed(
+            self.embedder.model_name,
+            [embed_text(c) for c in chunks],
+            self.embedder.get_text_embedding_batch,
+            self.settings.embed_batch_size,
+            self.progress.embedded,
+        )
+        self.store.upsert(chunks, vectors, [self._chroma_meta(c, doc.file, meta) for c in chunks])
+        self.registry.replace_records(doc_id, records, warnings, meta)
+        counts = ", ".join(f"{len(v)} {k}" for k, v in records.items() if v)
+        return FileOutcome(
+            doc.file,
+            "reindexed",
+            f"opnieuw geïndexeerd ({counts or 'geen records'})",
+            doc_id=doc_id,
+            pages=doc.page_count,
+            chunks=len(chunks),
+            embedded=computed,
+            seconds=time.perf_counter() - started,
+        )
 
     @staticmethod
     def _chroma_meta(chunk: Chunk, file: str, meta: dict[str, Any]) -> dict[str, Any]:

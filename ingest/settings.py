@@ -52,6 +52,18 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
 
+    # Access: with no tokens the service is a local demo (loopback only, every caller is admin).
+    api_tokens: str = Field("", description="'token:role,token:role' (roles: admin, staff, partner).")
+    tokens_file: Path | None = Field(None, description="JSON file of hashed tokens, written by `woonzorg token add`.")
+    rate_limit_per_minute: int = Field(120, ge=0, description="Requests per token per minute; 0 = off.")
+    max_request_bytes: int = Field(1_000_000, ge=1024, description="Largest request body outside uploads.")
+    max_upload_bytes: int = Field(50_000_000, ge=1024, description="Largest single uploaded PDF.")
+    max_upload_files: int = Field(20, ge=1, description="PDFs per upload request.")
+    cors_origins: str = Field("", description="Comma-separated allowed origins; empty = CORS off.")
+    # Questions can hold personal data (AVG/GDPR): not stored unless switched on, and then purged.
+    question_log: bool = False
+    question_log_retention_days: int = Field(30, ge=1)
+
     @property
     def registry_path(self) -> Path:
         return self.data_dir / "registry.sqlite"
@@ -71,3 +83,16 @@ class Settings(BaseSettings):
     @property
     def manifest_path(self) -> Path:
         return self.corpus_dir / "manifest.json"
+
+    @property
+    def upload_dir(self) -> Path:
+        # Uploaded PDFs, stored under their sha256 (never under a name from the request).
+        return self.data_dir / "uploads"
+
+    @property
+    def audit_path(self) -> Path:
+        return self.data_dir / "audit.sqlite"
+
+    @property
+    def question_log_path(self) -> Path:
+        return self.data_dir / "questions.sqlite"

@@ -8,19 +8,26 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.answer_engine import AnswerEngine
+from assistant.access import ScopedIndexes
+from assistant.api.deps import get_principal, require
 from assistant.api.metrics import Metrics, MetricsMiddleware
+from assistant.api.rate_limit import RateLimiter
 from assistant.api.routes import ask, compare, documents, feedback, health, maatregelen, metrics, search, terms, ui
+from assistant.api.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from assistant.audit_log import AuditLog, QuestionLog
+from assistant.auth import TokenStore
 from assistant.feedback_store import FeedbackStore, feedback_path
 from assistant.retrieval import HybridSearcher
 from assistant.search_index import SearchIndex
 from assistant.ui import STATIC_DIR
+from assistant.upload_jobs import JobQueue
 from ingest.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -42,6 +49,7 @@ _PROBLEMS = {
 _STATUS_NL = {
     404: "Niet gevonden.",
     405: "Deze methode is hier niet toegestaan.",
+    413: "De aanvraag is te groot.",
 }
 
 
@@ -53,17 +61,49 @@ def _dutch_problem(error: Any) -> str:
 def create_app(settings: Settings, searcher: HybridSearcher | None = None) -> FastAPI:
     """``searcher``: an already loaded one (tests); otherwise the index in ``settings.data_dir`` is loaded."""
 
+    tokens = TokenStore(settings)  # a malformed token setting stops the start, before anything is loaded
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.searcher = searcher or HybridSearcher(SearchIndex(settings))
-        app.state.engine = AnswerEngine.from_settings(app.state.searcher, settings)
+        base = searcher or HybridSearcher(SearchIndex(settings))
+        app.state.scopes = ScopedIndexes(base, settings)
         app.state.feedback = FeedbackStore(feedback_path(settings))
-        yield
+        app.state.audit = AuditLog(settings.audit_path)
+        app.state.question_log = (
+            QuestionLog(settings.question_log_path, settings.question_log_retention_days)
+            if settings.question_log
+            else None
+        )
+        app.state.jobs = JobQueue(settings, base.index.embedder, app.state.audit)
+        try:
+            yield
+        finally:
+            app.state.jobs.stop()
 
     app = FastAPI(title="Woonzorg-assistent", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.metrics = Metrics()
+    app.state.tokens = tokens
+    app.state.seen_tokens = set()
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        default_limit=settings.max_request_bytes,
+        # every file of one upload request at its limit, plus the form fields
+        upload_limit=settings.max_upload_bytes * settings.max_upload_files + 1_000_000,
+        upload_path="/api/documents",
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    if origins:
+        # Off unless configured: the UI is same-origin. Tokens travel in a header, never cookies.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -85,7 +125,13 @@ def create_app(settings: Settings, searcher: HybridSearcher | None = None) -> Fa
             status_code=500, content={"detail": "Er ging iets mis aan onze kant. Probeer het later opnieuw."}
         )
 
-    for module in (health, metrics, search, ask, terms, maatregelen, compare, documents, feedback, ui):
+    # /health and the UI shell (no data) are open; everything else needs a caller (401 without a
+    # token when tokens are configured); /metrics and document management need a role.
+    for module in (health, ui):
         app.include_router(module.router)
+    app.include_router(metrics.router, dependencies=[require("admin", "staff")])
+    caller = [Depends(get_principal)]
+    for module in (search, ask, terms, maatregelen, compare, documents, feedback):
+        app.include_router(module.router, dependencies=caller)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -1,29 +1,108 @@
-"""Request dependencies: the process-wide engine, searcher, metrics and feedback store live on ``app.state``."""
+"""Request dependencies: who is calling (token → role), and the index scope that role reads through.
+
+The process-wide index, scopes, metrics, stores and the upload worker live on ``app.state``.
+Every data route depends on ``get_scope`` (through ``SearcherDep``/``EngineDep``), so it
+cannot run without an authenticated caller, and it only ever sees the caller's documents.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 
+from assistant.access import Role, Scope, ScopedIndexes
 from assistant.answer_engine import AnswerEngine
 from assistant.api.metrics import Metrics
+from assistant.api.rate_limit import RateLimiter
+from assistant.audit_log import AuditLog, QuestionLog
+from assistant.auth import Principal, TokenStore, is_loopback
 from assistant.feedback_store import FeedbackStore
 from assistant.retrieval import HybridSearcher
 from ingest.settings import Settings
 
+UNAUTHENTICATED = "Inloggen vereist: stuur een geldig token als ‘Authorization: Bearer <token>’."
+INVALID_TOKEN = "Dit token is ongeldig of ingetrokken."
+FORBIDDEN = "Uw rol ({role}) mag dit niet; daarvoor is de rol {needed} nodig."
+LOCAL_ONLY = "Zonder tokens is de service alleen bereikbaar via 127.0.0.1."
+RATE_LIMITED = "Te veel verzoeken. Probeer het over {seconds} seconden opnieuw."
+LOCAL = Principal("lokaal", "admin")
 
-def get_searcher(request: Request) -> HybridSearcher:
-    searcher: HybridSearcher = request.app.state.searcher
-    if searcher.index.is_stale():
-        # A re-ingest finished since we loaded: pick it up (BM25 stamp checked in reload).
-        searcher.index.reload()
-    return searcher
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def get_engine(request: Request, searcher: Annotated[HybridSearcher, Depends(get_searcher)]) -> AnswerEngine:
-    engine: AnswerEngine = request.app.state.engine
-    return engine  # shares ``searcher.index``, so the reload above covers it
+def get_principal(request: Request) -> Principal:
+    """The caller; 401 without a (valid) token when tokens are configured, 429 over the rate limit."""
+    state = request.app.state
+    tokens: TokenStore = state.tokens
+    if not tokens.configured:
+        # Local demo: bound to loopback by `woonzorg serve`; a Host header from elsewhere
+        # (e.g. DNS rebinding from a web page) does not get admin rights.
+        if not is_loopback(request.url.hostname or ""):
+            raise HTTPException(403, detail=LOCAL_ONLY)
+        principal = LOCAL
+    else:
+        token = bearer_token(request)
+        if token is None:
+            raise HTTPException(401, detail=UNAUTHENTICATED, headers={"WWW-Authenticate": "Bearer"})
+        found = tokens.authenticate(token)
+        if found is None:
+            raise HTTPException(
+                401, detail=INVALID_TOKEN, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
+            )
+        principal = found
+        if principal.token_id not in state.seen_tokens:
+            # First use per process: the audit log shows which tokens are in use, without one row per call.
+            state.seen_tokens.add(principal.token_id)
+            state.audit.record(principal.token_id, principal.role, "token_use", request.url.path)
+    limiter: RateLimiter = state.rate_limiter
+    # Per token; the token-less local demo has one user on this machine and no limit.
+    wait = limiter.check(principal.token_id) if tokens.configured else None
+    if wait is not None:
+        raise HTTPException(
+            429, detail=RATE_LIMITED.format(seconds=int(wait)), headers={"Retry-After": str(int(wait))}
+        )
+    request.state.principal = principal
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require(*roles: Role) -> Any:
+    """A dependency that lets only ``roles`` through (403 otherwise)."""
+
+    def check(principal: PrincipalDep) -> Principal:
+        if principal.role not in roles:
+            raise HTTPException(403, detail=FORBIDDEN.format(role=principal.role, needed=" of ".join(roles)))
+        return principal
+
+    return Depends(check)
+
+
+def get_scope(request: Request, principal: PrincipalDep) -> Scope:
+    scopes: ScopedIndexes = request.app.state.scopes
+    return scopes.for_role(principal.role)
+
+
+ScopeDep = Annotated[Scope, Depends(get_scope)]
+
+
+def get_searcher(scope: ScopeDep) -> HybridSearcher:
+    return scope.searcher
+
+
+def get_engine(scope: ScopeDep) -> AnswerEngine:
+    return scope.engine
+
+
+def get_scopes(request: Request) -> ScopedIndexes:
+    scopes: ScopedIndexes = request.app.state.scopes
+    return scopes
 
 
 def get_settings(request: Request) -> Settings:
@@ -41,8 +120,21 @@ def get_feedback(request: Request) -> FeedbackStore:
     return store
 
 
+def get_audit(request: Request) -> AuditLog:
+    audit: AuditLog = request.app.state.audit
+    return audit
+
+
+def get_question_log(request: Request) -> QuestionLog | None:
+    log: QuestionLog | None = request.app.state.question_log
+    return log
+
+
 SearcherDep = Annotated[HybridSearcher, Depends(get_searcher)]
 EngineDep = Annotated[AnswerEngine, Depends(get_engine)]
+ScopesDep = Annotated[ScopedIndexes, Depends(get_scopes)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 FeedbackDep = Annotated[FeedbackStore, Depends(get_feedback)]
+AuditDep = Annotated[AuditLog, Depends(get_audit)]
+QuestionLogDep = Annotated[QuestionLog | None, Depends(get_question_log)]

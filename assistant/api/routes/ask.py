@@ -6,14 +6,16 @@ import logging
 import re
 from collections.abc import AsyncIterator
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query
 from sse_starlette import EventSourceResponse, JSONServerSentEvent, ServerSentEvent
 from starlette.concurrency import run_in_threadpool
 
 from assistant.answer_engine import AnswerEngine
 from assistant.answer_models import Answer, AskRequest
-from assistant.api.deps import EngineDep, MetricsDep
+from assistant.api.deps import EngineDep, MetricsDep, PrincipalDep, QuestionLogDep
 from assistant.api.metrics import Metrics
+from assistant.audit_log import QuestionLog
+from assistant.auth import Principal
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["vragen"])
@@ -24,8 +26,29 @@ STREAM_ERROR = "Er ging iets mis bij het beantwoorden van deze vraag. Probeer he
 _PIECE = re.compile(r"(?:\S+[^\S\n]*){1,4}\n?|\s+")
 
 
+def _checked(engine: AnswerEngine, req: AskRequest) -> AskRequest:
+    """404 for a filter naming a document the caller cannot see (as for one that never existed);
+    cited pages of such documents in the history are dropped."""
+    docs = engine.index.documents
+    unknown = [d for d in (req.filters.doc_ids or []) if d not in docs] if req.filters else []
+    if unknown:
+        raise HTTPException(404, detail=f"Onbekend document: {', '.join(unknown)}.")
+    history = [
+        t.model_copy(update={"cited_pages": [p for p in t.cited_pages if p[0] in docs]}) for t in req.history
+    ]
+    return req.model_copy(update={"history": history})
+
+
+def _log_question(qlog: QuestionLog | None, who: Principal, question: str) -> None:
+    # Only when switched on (WOONZORG_QUESTION_LOG); the role, never the token.
+    if qlog is not None:
+        qlog.add(who.role, question)
+
+
 @router.post("/ask", response_model=Answer, summary="Stel een vraag (volledig antwoord als JSON)")
-def ask(body: AskRequest, engine: EngineDep, metrics: MetricsDep) -> Answer:
+def ask(body: AskRequest, engine: EngineDep, metrics: MetricsDep, who: PrincipalDep, qlog: QuestionLogDep) -> Answer:
+    _log_question(qlog, who, body.question)
+    body = _checked(engine, body)
     answer = engine.ask(body.question, history=body.history, filters=body.filters)
     metrics.observe_answer(answer)
     return answer
@@ -35,14 +58,20 @@ def ask(body: AskRequest, engine: EngineDep, metrics: MetricsDep) -> Answer:
 async def ask_stream(
     engine: EngineDep,
     metrics: MetricsDep,
+    who: PrincipalDep,
+    qlog: QuestionLogDep,
     question: str = Query(..., min_length=1, max_length=2000, description="De vraag"),
 ) -> EventSourceResponse:
+    _log_question(qlog, who, question)
     return EventSourceResponse(answer_events(engine, metrics, AskRequest(question=question)), sep="\n")
 
 
 @router.post("/ask/stream", summary="Vraag met gespreksgeschiedenis en filters; antwoord als Server-Sent Events")
-async def ask_stream_post(body: AskRequest, engine: EngineDep, metrics: MetricsDep) -> EventSourceResponse:
-    return EventSourceResponse(answer_events(engine, metrics, body), sep="\n")
+async def ask_stream_post(
+    body: AskRequest, engine: EngineDep, metrics: MetricsDep, who: PrincipalDep, qlog: QuestionLogDep
+) -> EventSourceResponse:
+    _log_question(qlog, who, body.question)
+    return EventSourceResponse(answer_events(engine, metrics, _checked(engine, body)), sep="\n")
 
 
 def stream_pieces(text: str) -> list[str]:

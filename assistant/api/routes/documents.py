@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import uuid
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from assistant.api.deps import EngineDep, SettingsDep
+from assistant.access import is_public
+from assistant.api.deps import EngineDep, PrincipalDep, ScopesDep, SettingsDep, require
+from assistant.upload_jobs import FileJob, JobQueue, clean_name, precheck
 from ingest.registry import DocumentRecord
+from ingest.settings import Settings
 
 router = APIRouter(tags=["documenten"])
+ADMIN = [require("admin")]
+_CHUNK = 1 << 20
 
 
 class DocumentOut(BaseModel):
@@ -29,6 +36,7 @@ class DocumentOut(BaseModel):
     page_count: int
     chunk_count: int
     status: str
+    access: str = "public"
     aliases: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     pdf_url: str
@@ -64,6 +72,7 @@ def _document_out(d: DocumentRecord) -> DocumentOut:
         page_count=d.page_count,
         chunk_count=d.chunk_count,
         status=d.status,
+        access="public" if is_public(meta) else str(meta.get("access") or "intern"),
         aliases=d.aliases,
         warnings=d.warnings,
         pdf_url=_pdf_url(d.doc_id),
@@ -117,21 +126,21 @@ def _sha256(path: Path, mtime_ns: int, size: int) -> str:
     return digest.hexdigest()
 
 
-def stored_pdf(doc: DocumentRecord, corpus_dir: Path) -> Path | None:
-    """The corpus file with exactly the indexed bytes (its name or an alias), or None.
+def stored_pdf(doc: DocumentRecord, *roots: Path) -> Path | None:
+    """The file with exactly the indexed bytes (its name or an alias) in the corpus or upload dir, or None.
 
-    Names come from the registry, never from the request, and must stay inside the
-    corpus dir; the hash check keeps a changed-but-not-reindexed file from being
-    served with citations that point at other pages.
+    Names come from the registry, never from the request, and must stay inside their
+    dir; the hash check keeps a changed-but-not-reindexed file from being served with
+    citations that point at other pages.
     """
-    root = corpus_dir.resolve()
-    for name in (doc.file, *doc.aliases):
-        path = (root / name).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
-            continue
-        stat = path.stat()
-        if _sha256(path, stat.st_mtime_ns, stat.st_size) == doc.sha256:
-            return path
+    for root in (r.resolve() for r in roots):
+        for name in (doc.file, *doc.aliases):
+            path = (root / name).resolve()
+            if not path.is_relative_to(root) or not path.is_file():
+                continue
+            stat = path.stat()
+            if _sha256(path, stat.st_mtime_ns, stat.st_size) == doc.sha256:
+                return path
     return None
 
 
@@ -140,8 +149,160 @@ def pdf(doc_id: str, engine: EngineDep, settings: SettingsDep) -> FileResponse:
     doc = engine.index.documents.get(doc_id)
     if doc is None:
         raise _unknown(doc_id)
-    path = stored_pdf(doc, settings.corpus_dir)
+    path = stored_pdf(doc, settings.corpus_dir, settings.upload_dir)
     if path is None:
         raise HTTPException(404, detail=f"Het PDF-bestand van {doc.file} staat niet (meer) in de corpusmap.")
     # inline: the browser's viewer opens it, and honours #page=N.
     return FileResponse(path, media_type="application/pdf", filename=doc.file, content_disposition_type="inline")
+
+
+# -- management (admin) -------------------------------------------------------------------
+
+
+class JobOut(BaseModel):
+    id: str
+    kind: str
+    status: str
+    target: str = ""
+    detail: str = ""
+    created_at: float
+    started_at: float | None = None
+    finished_at: float | None = None
+    files: list[dict[str, Any]] = Field(default_factory=list)
+    progress: dict[str, int] = Field(default_factory=dict)
+    url: str
+
+
+def _job_out(data: dict[str, Any]) -> JobOut:
+    return JobOut(**{k: v for k, v in data.items() if k in JobOut.model_fields}, url=f"/api/jobs/{data['id']}")
+
+
+def _jobs(request: Request) -> JobQueue:
+    jobs: JobQueue = request.app.state.jobs
+    return jobs
+
+
+async def _store(upload: UploadFile, settings: Settings) -> tuple[FileJob, Path | None]:
+    """Stream one uploaded file to <upload_dir>/<sha256>.pdf, bounded by the size limit.
+
+    The client's name is only displayed (cleaned); magic bytes decide whether it is a PDF.
+    """
+    job = FileJob(name=clean_name(upload.filename or ""))
+    limit = settings.max_upload_bytes
+    incoming = settings.upload_dir / ".incoming"
+    incoming.mkdir(parents=True, exist_ok=True)
+    part = incoming / f"{uuid.uuid4().hex}.part"
+    digest = hashlib.sha256()
+    head = b""
+    size = 0
+    try:
+        with part.open("wb") as fh:
+            while block := await upload.read(_CHUNK):
+                size += len(block)
+                if size > limit:
+                    break  # no more bytes than the limit ever reach the disk
+                if len(head) < 1024:
+                    head += block[: 1024 - len(head)]
+                digest.update(block)
+                fh.write(block)
+        job.size = size
+        rejected = precheck(head, size, limit)
+        if rejected is not None:
+            job.status, job.message, job.reason = rejected.status, rejected.message, rejected.reason
+            return job, None
+        job.sha256 = digest.hexdigest()
+        stored = settings.upload_dir / f"{job.sha256}.pdf"
+        os.replace(part, stored)
+        return job, stored
+    finally:
+        part.unlink(missing_ok=True)
+
+
+@router.post(
+    "/api/documents",
+    response_model=JobOut,
+    status_code=202,
+    dependencies=ADMIN,
+    summary="PDF's uploaden (beheer); de ingest loopt op de achtergrond",
+)
+async def upload(
+    request: Request,
+    who: PrincipalDep,
+    settings: SettingsDep,
+    files: Annotated[list[UploadFile], File(description="Een of meer PDF's")],
+    access: Annotated[Literal["public", "intern"], Form(description="Toegang: public of intern")] = "intern",
+    title: Annotated[str, Form(max_length=300)] = "",
+    organisation: Annotated[str, Form(max_length=300)] = "",
+    region: Annotated[str, Form(max_length=300)] = "",
+    municipalities: Annotated[str, Form(max_length=1000, description="Komma-gescheiden")] = "",
+    document_type: Annotated[str, Form(max_length=100)] = "",
+    year: Annotated[int | None, Form(ge=1900, le=2100)] = None,
+) -> JobOut:
+    if len(files) > settings.max_upload_files:
+        raise HTTPException(413, detail=f"Te veel bestanden in één keer (maximaal {settings.max_upload_files}).")
+    meta: dict[str, Any] = {"access": access}
+    for key, value in (
+        ("title", title), ("organisation", organisation), ("region", region), ("document_type", document_type)
+    ):
+        if value.strip():
+            meta[key] = value.strip()
+    if municipalities.strip():
+        meta["municipalities"] = [m.strip() for m in municipalities.split(",") if m.strip()]
+    if year is not None:
+        meta["year"] = year
+    if len(files) > 1:
+        meta.pop("title", None)  # one title for several files would make them look alike
+    jobs: list[FileJob] = []
+    stored: dict[int, Path] = {}
+    for i, f in enumerate(files):
+        job, path = await _store(f, settings)
+        jobs.append(job)
+        if path is not None:
+            stored[i] = path
+    return _job_out(_jobs(request).upload(who, jobs, stored, meta).snapshot())
+
+
+@router.delete(
+    "/api/documents/{doc_id}",
+    response_model=JobOut,
+    status_code=202,
+    dependencies=ADMIN,
+    summary="Document verwijderen",
+)
+def delete_document(doc_id: str, request: Request, who: PrincipalDep, scopes: ScopesDep) -> JobOut:
+    if doc_id not in scopes.base.documents:
+        raise _unknown(doc_id)
+    return _job_out(_jobs(request).delete(who, doc_id).snapshot())
+
+
+class ReindexIn(BaseModel):
+    access: Literal["public", "intern"] | None = None
+
+
+@router.post(
+    "/api/documents/{doc_id}/reindex",
+    response_model=JobOut,
+    status_code=202,
+    dependencies=ADMIN,
+    summary="Document opnieuw indexeren (records, vectoren; optioneel een nieuw toegangsniveau)",
+)
+def reindex_document(
+    doc_id: str, request: Request, who: PrincipalDep, scopes: ScopesDep, body: ReindexIn | None = None
+) -> JobOut:
+    if doc_id not in scopes.base.documents:
+        raise _unknown(doc_id)
+    update: dict[str, Any] = {"access": body.access} if body and body.access else {}
+    return _job_out(_jobs(request).reindex(who, doc_id, update).snapshot())
+
+
+@router.get("/api/jobs/{job_id}", response_model=JobOut, dependencies=ADMIN, summary="Voortgang van een taak")
+def job(job_id: str, request: Request) -> JobOut:
+    found = _jobs(request).jobs.get(job_id)
+    if found is None:
+        raise HTTPException(404, detail=f"Onbekende taak: {job_id}.")
+    return _job_out(found.snapshot())
+
+
+@router.get("/api/jobs", response_model=list[JobOut], dependencies=ADMIN, summary="Recente taken")
+def jobs(request: Request) -> list[JobOut]:
+    return [_job_out(j.snapshot()) for j in reversed(list(_jobs(request).jobs.values()))]

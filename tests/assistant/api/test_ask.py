@@ -144,7 +144,8 @@ def test_error_mid_stream_is_an_error_event(app_client: TestClient, monkeypatch:
     def broken(*_: Any, **__: Any) -> None:
         raise RuntimeError("index kapot /secret/path")
 
-    monkeypatch.setattr(app_client.app.state.engine, "ask", broken)  # type: ignore[attr-defined]
+    engine = app_client.app.state.scopes.for_role("admin").engine  # type: ignore[attr-defined]
+    monkeypatch.setattr(engine, "ask", broken)
     r = app_client.get("/api/ask/stream", params={"question": "Wat zijn zorggeschikte woningen?"})
     assert r.status_code == 200  # the stream had started
     events = parse_sse(r.text)

@@ -2,6 +2,56 @@
 
 export class ApiError extends Error {}
 
+// The access token (when the service uses tokens): asked once, on the first 401, and kept for
+// this tab only (sessionStorage), never in a cookie or localStorage.
+const TOKEN_KEY = "woonzorg-token";
+let tokenPrompt = null;
+
+export function hasToken() {
+  return Boolean(sessionStorage.getItem(TOKEN_KEY));
+}
+
+function withAuth(headers = {}) {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return token ? { ...headers, Authorization: `Bearer ${token}` } : headers;
+}
+
+function askToken(message) {
+  tokenPrompt ??= new Promise((resolve) => {
+    const dialog = document.getElementById("token-dialog");
+    const form = document.getElementById("token-form");
+    const input = document.getElementById("token-input");
+    document.getElementById("token-message").textContent = message;
+    input.value = "";
+    form.addEventListener(
+      "submit",
+      (ev) => {
+        ev.preventDefault();
+        sessionStorage.setItem(TOKEN_KEY, input.value.trim());
+        dialog.close();
+        tokenPrompt = null;
+        resolve();
+      },
+      { once: true },
+    );
+    dialog.showModal();
+    input.focus();
+  });
+  return tokenPrompt;
+}
+
+// fetch with the token; on 401 ask for a (new) token and try again.
+export async function authFetch(url, init = {}) {
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(url, { ...init, headers: withAuth(init.headers) });
+    if (res.status !== 401 || attempt >= 3) return res;
+    sessionStorage.removeItem(TOKEN_KEY);
+    await askToken(
+      attempt === 0 ? "Deze service vraagt een toegangstoken." : "Dit token werd niet geaccepteerd. Probeer het opnieuw.",
+    );
+  }
+}
+
 async function detailOf(res) {
   try {
     const body = await res.json();
@@ -16,7 +66,7 @@ export async function getJson(url, params) {
   const query = params ? `?${params}` : "";
   let res;
   try {
-    res = await fetch(url + query, { headers: { Accept: "application/json" } });
+    res = await authFetch(url + query, { headers: { Accept: "application/json" } });
   } catch {
     throw new ApiError("De server is niet bereikbaar. Controleer de verbinding en probeer het opnieuw.");
   }
@@ -27,7 +77,7 @@ export async function getJson(url, params) {
 export async function postJson(url, body) {
   let res;
   try {
-    res = await fetch(url, {
+    res = await authFetch(url, {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify(body),
@@ -58,7 +108,7 @@ function parseEvent(block) {
 export async function* askStream(body, signal) {
   let res;
   try {
-    res = await fetch("/api/ask/stream", {
+    res = await authFetch("/api/ask/stream", {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
       body: JSON.stringify(body),

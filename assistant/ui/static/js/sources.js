@@ -1,5 +1,5 @@
 // The source panel: the cited page's stored text with the quote highlighted, and the PDF at that page.
-import { getJson } from "./api.js";
+import { authFetch, getJson, hasToken } from "./api.js";
 import { highlighted, show } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
@@ -9,6 +9,21 @@ let request = 0;
 export function initSources() {
   $("source-back").addEventListener("click", () => {
     if (lastTrigger && document.contains(lastTrigger)) lastTrigger.focus();
+  });
+  // A plain link carries no token: with one, fetch the PDF and open it from memory.
+  $("source-pdf").addEventListener("click", async (ev) => {
+    if (!hasToken()) return;
+    ev.preventDefault();
+    const [path, hash] = $("source-pdf").getAttribute("href").split("#");
+    const tab = window.open("", "_blank");
+    const res = await authFetch(path);
+    if (!res.ok) {
+      tab?.close();
+      show($("source-error"), "De PDF kon niet worden geopend.");
+      return;
+    }
+    const url = URL.createObjectURL(await res.blob());
+    if (tab) tab.location.href = hash ? `${url}#${hash}` : url;
   });
 }
 
