@@ -394,6 +394,64 @@ def eval_answers(
     console.print(f"Rapport: {report}")
 
 
+@app.command()
+def bench(
+    pages: Annotated[
+        list[int] | None, typer.Option("--pages", help="Corpusgrootte in pagina's (meerdere keren).")
+    ] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Alle metingen als JSON.")] = None,
+    report: Annotated[Path | None, typer.Option(help="Map voor bench.md en bench.png.")] = None,
+    questions: Annotated[Path, typer.Option(help="Vragenbestand (JSONL).")] = Path(
+        "../shared/evals/dev_questions.jsonl"
+    ),
+    work: Annotated[Path, typer.Option(help="Werkmap: geschaalde PDF's en indexen.")] = Path("data/bench"),
+    cold_pages: Annotated[int, typer.Option(help="Pagina's voor de koude ingest met het echte model.")] = 112,
+    rounds: Annotated[int, typer.Option(help="Rondes over de vragen per grootte.")] = 3,
+    max_questions: Annotated[int | None, typer.Option(help="Alleen de eerste N vragen.")] = None,
+    baseline: Annotated[bool, typer.Option(help="Ook de naïeve llama-index-baseline meten.")] = True,
+    fake_embedder: Annotated[
+        bool, typer.Option(help="Hash-vectoren i.p.v. het model (alleen voor de rooktest).")
+    ] = False,
+    max_minutes: Annotated[
+        float, typer.Option(help="Grotere punten overslaan (en extrapoleren) na zoveel minuten.")
+    ] = 90.0,
+    from_json: Annotated[Path | None, typer.Option(help="Alleen het rapport opnieuw maken uit deze JSON.")] = None,
+    reuse_cold: Annotated[
+        bool, typer.Option(help="Koude/warme ingest uit een eerdere run in dezelfde werkmap hergebruiken.")
+    ] = False,
+) -> None:
+    """Schaalbenchmark: ingest-doorvoer, indexgrootte, geheugen en latentie van ask/search per corpusgrootte."""
+    from evals.bench import run_bench
+    from evals.bench_report import write_bench_report
+
+    if from_json is not None:
+        result = json.loads(from_json.read_text(encoding="utf-8"))
+    else:
+        result = run_bench(
+            pages or [112, 1000, 5000, 15000],
+            questions,
+            work,
+            corpus_dir=_settings().corpus_dir,
+            cold_pages=cold_pages,
+            rounds=rounds,
+            max_questions=max_questions,
+            baseline=baseline,
+            fake_embedder=fake_embedder,
+            max_minutes=max_minutes,
+            log=lambda msg: console.print(f"[dim]{msg}[/]"),
+            partial=json_out.with_suffix(".partial.json") if json_out else None,
+            reuse_cold=reuse_cold,
+        )
+        result["command"] = "woonzorg bench " + " ".join(sys.argv[2:])
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    if report is not None:
+        console.print(f"Rapport: {write_bench_report(result, report)}")
+    if json_out is None and report is None:
+        out.print_json(json.dumps(result, ensure_ascii=False))
+
+
 # Record kinds the ingest stores, with their column name in `woonzorg documents`.
 _RECORD_KINDS = {
     "begrip": "begrippen",
