@@ -166,8 +166,14 @@ def query_side(cfg: dict[str, Any]) -> dict[str, Any]:
     for q in questions[:2]:  # warm-up: imports, first Chroma query
         engine.ask(str(q["question"]))
 
+    # CPU time beside wall time: on a shared machine the wall clock includes waiting for a core.
+    ask_cpu_ms: list[float] = []
+
     def ours(question: str, history: list[Turn]) -> Answer:
-        return engine.ask(question, history)
+        cpu = time.process_time()
+        answer = engine.ask(question, history)
+        ask_cpu_ms.append((time.process_time() - cpu) * 1000)
+        return answer
 
     ask_ms: list[float] = []
     quality: dict[str, float] = {}
@@ -177,13 +183,16 @@ def query_side(cfg: dict[str, Any]) -> dict[str, Any]:
         ask_ms += [x.latency_ms for x in result.results]
         if r == 0:
             quality = result.summary()
+    cpu_ask = percentiles(ask_cpu_ms)
     search_ms: list[float] = []
+    search_cpu_ms: list[float] = []
     for _ in range(rounds):
         index.clear_query_cache()
         for q in questions:
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.process_time()
             searcher.search(str(q["question"]), k=10)
             search_ms.append((time.perf_counter() - t) * 1000)
+            search_cpu_ms.append((time.process_time() - cpu) * 1000)
     index.clear_query_cache()
     profiler = cProfile.Profile()
     profiler.enable()
@@ -212,8 +221,11 @@ def query_side(cfg: dict[str, Any]) -> dict[str, Any]:
         },
         "ask_ms": percentiles(ask_ms),
         "search_ms": percentiles(search_ms),
+        "ask_cpu_ms": cpu_ask,
+        "search_cpu_ms": percentiles(search_cpu_ms),
         "quality": {k: round(v, 3) for k, v in quality.items() if not k.endswith("_ms")},
         "profile": _profile_rows(profiler),
+        "stages": _stage_rows(profiler),
         "load_average": load_average(),
     }
     if cfg.get("baseline"):
@@ -249,6 +261,41 @@ def _baseline(
         "ask_ms": percentiles(ms),
         "quality": {k: round(v, 3) for k, v in quality.items() if not k.endswith("_ms")},
     }
+
+
+# Stages of ``ask`` whose cumulative time is compared across sizes (what grows with the corpus).
+STAGES = {
+    ("answer_engine.py", "ask"): "ask (total)",
+    ("retrieval.py", "search"): "HybridSearcher.search",
+    ("retrieval.py", "_retrieve"): "retrievers (BM25 + dense + fusion)",
+    ("vector_store.py", "query"): "Chroma query",
+    ("bm25_index.py", "search"): "BM25 search",
+    ("begrippen.py", "lookup_scored"): "glossary lookup_scored (all begrippen)",
+    ("begrippen.py", "differences"): "glossary differences (pairs of matches)",
+    ("answer_engine.py", "_glossary_passages"): "glossary passages",
+    ("scope.py", "mentioned_docs"): "scope: mentioned_docs (all documents)",
+    ("extractive.py", "candidates"): "extractive candidates",
+    ("extractive.py", "score"): "extractive score",
+    ("extractive.py", "select"): "extractive select",
+    ("table_answers.py", "find"): "table cells find (all cells)",
+    ("maatregel_answers.py", "find"): "maatregelen find (all records)",
+    ("plan_answers.py", "find"): "voorstellen/fasen find (all records)",
+    ("glossary_answers.py", "definitions"): "glossary definitions",
+    ("glossary_answers.py", "lead"): "glossary lead (document by file)",
+    ("answer_engine.py", "_compose"): "compose",
+}
+
+
+def _stage_rows(profiler: cProfile.Profile) -> dict[str, dict[str, float]]:
+    stats = pstats.Stats(profiler, stream=io.StringIO())
+    out: dict[str, dict[str, float]] = {}
+    for (file, _, func), (_, ncalls, _, cumtime, _) in stats.stats.items():  # type: ignore[attr-defined]
+        name = STAGES.get((Path(file).name, func))
+        if name is not None and ("/assistant/" in file or "/ingest/" in file):
+            row = out.setdefault(name, {"calls": 0, "cum_s": 0.0})
+            row["calls"] += ncalls
+            row["cum_s"] = round(row["cum_s"] + cumtime, 3)
+    return out
 
 
 def _profile_rows(profiler: cProfile.Profile, top: int = 20) -> list[dict[str, Any]]:
@@ -287,6 +334,23 @@ def _run_query_side(cfg: dict[str, Any], work: Path) -> dict[str, Any]:
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
+def _cold_and_warm(
+    pool: ScaledCorpus, cold_files: list[Path], real: Any, work: Path
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Cold: empty cache, the real model. Warm: a fresh index whose cache already has every vector."""
+    cold_dir, warm_dir = work / "cold", work / "warm"
+    for path in (cold_dir, warm_dir):
+        shutil.rmtree(path, ignore_errors=True)
+        path.mkdir(parents=True)
+    cold = timed_ingest(_bench_settings(cold_dir, pool.pool_dir), cold_files, real, lambda: real.stats["seconds"])
+    shutil.copyfile(cold_dir / "embed_cache.sqlite", warm_dir / "embed_cache.sqlite")
+    warm = timed_ingest(_bench_settings(warm_dir, pool.pool_dir), cold_files, real, lambda: real.stats["seconds"])
+    shutil.rmtree(warm_dir, ignore_errors=True)
+    cold["measured_at"] = warm["measured_at"] = time.strftime("%Y-%m-%d %H:%M")
+    cold["load_average"] = warm["load_average"] = load_average()
+    return cold, warm
+
+
 # -- the whole run ----------------------------------------------------------------------
 def run_bench(
     pages: list[int],
@@ -300,7 +364,10 @@ def run_bench(
     fake_embedder: bool = False,
     max_minutes: float = 90.0,
     log: Any = print,
+    partial: Path | None = None,
+    reuse_cold: bool = False,
 ) -> dict[str, Any]:
+    """``partial``: the result so far is written there after every size (a long run can be cut short)."""
     from evals.derived_embedding import DerivedEmbedder, TimedEmbedder
     from ingest.embedding_cache import EmbeddingCache
     from ingest.pipeline import embed_text
@@ -321,14 +388,16 @@ def run_bench(
 
     # Cold and warm ingest with the real model.
     cold_files = [pool.pool_dir / f.file for f in pool.select(cold_pages)]
-    cold_dir = data_dir("cold")
-    log(f"cold ingest: {len(cold_files)} files with the real model …")
-    cold = timed_ingest(_bench_settings(cold_dir, pool.pool_dir), cold_files, real, lambda: real.stats["seconds"])
-    warm_dir = data_dir("warm")
-    shutil.copyfile(cold_dir / "embed_cache.sqlite", warm_dir / "embed_cache.sqlite")
-    log("warm ingest: same files, cache pre-filled …")
-    warm = timed_ingest(_bench_settings(warm_dir, pool.pool_dir), cold_files, real, lambda: real.stats["seconds"])
-    shutil.rmtree(warm_dir, ignore_errors=True)
+    saved = work / "cold_result.json"
+    if reuse_cold and saved.is_file() and json.loads(saved.read_text())["files"] == [f.name for f in cold_files]:
+        cold, warm = json.loads(saved.read_text())["runs"]
+        cold["reused_from"] = warm["reused_from"] = str(saved)
+        log(f"cold and warm ingest: reused from {saved} (measured {cold.get('measured_at', '?')})")
+    else:
+        log(f"cold and warm ingest: {len(cold_files)} files with the real model …")
+        cold, warm = _cold_and_warm(pool, cold_files, real, work)
+        saved.write_text(json.dumps({"files": [f.name for f in cold_files], "runs": [cold, warm]}))
+    cold_dir = work / "cold"
     embed_rate = cold["embeddings_per_s"] or 1.0
 
     # The originals' real vectors seed the derived embedder.
@@ -389,6 +458,8 @@ def run_bench(
                 **query,
             }
         )
+        if partial is not None:
+            partial.write_text(json.dumps({"points": points, "cold_ingest": cold, "warm_ingest": warm}, indent=1))
     store.close()
     result = {
         "schema": SCHEMA_VERSION,
