@@ -159,6 +159,16 @@ def pdf(doc_id: str, engine: EngineDep, settings: SettingsDep) -> FileResponse:
 # -- management (admin) -------------------------------------------------------------------
 
 
+class MeOut(BaseModel):
+    role: str
+    token_id: str
+
+
+@router.get("/api/me", response_model=MeOut, summary="Wie ben ik (rol); de UI toont beheer alleen aan admins")
+def me(who: PrincipalDep) -> MeOut:
+    return MeOut(role=who.role, token_id=who.token_id)
+
+
 class JobOut(BaseModel):
     id: str
     kind: str

@@ -35,6 +35,7 @@ ENDPOINTS: list[tuple[str, str, dict[str, object] | None, tuple[str, ...]]] = [
     ("GET", "/api/maatregelen", None, ("admin", "staff", "partner")),
     ("GET", "/api/compare?topic=wonen", None, ("admin", "staff", "partner")),
     ("POST", "/api/feedback", {"question": "q", "answer": "a", "rating": "up"}, ("admin", "staff", "partner")),
+    ("GET", "/api/me", None, ("admin", "staff", "partner")),
     ("GET", "/metrics", None, ("admin", "staff")),
     ("POST", "/api/documents", None, ("admin",)),
     ("DELETE", f"/api/documents/{DOC}", None, ("admin",)),

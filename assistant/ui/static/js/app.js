@@ -2,11 +2,12 @@
 import { getJson } from "./api.js";
 import { initChat } from "./chat.js";
 import { initCompare } from "./compare.js";
+import { initDocuments, openDocuments } from "./documents.js";
 import { initMaatregelen, openMaatregelen } from "./maatregelen.js";
 import { initSources } from "./sources.js";
 import { initTerms, openTerms } from "./terms.js";
 
-const onOpen = { "tab-terms": openTerms, "tab-maatregelen": openMaatregelen };
+const onOpen = { "tab-terms": openTerms, "tab-maatregelen": openMaatregelen, "tab-documents": openDocuments };
 
 // WAI-ARIA tabs: arrow keys move between tabs, Home/End to the ends; only the active tab is in the tab order.
 function initTabs() {
@@ -25,11 +26,12 @@ function initTabs() {
   for (const tab of tabs) {
     tab.addEventListener("click", () => select(tab));
     tab.addEventListener("keydown", (ev) => {
-      const i = tabs.indexOf(tab);
-      const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[ev.key];
+      const shown = tabs.filter((t) => !t.hidden); // the admin tab only when it is shown
+      const i = shown.indexOf(tab);
+      const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: shown.length - 1 }[ev.key];
       if (next === undefined) return;
       ev.preventDefault();
-      select(tabs[(next + tabs.length) % tabs.length]);
+      select(shown[(next + shown.length) % shown.length]);
     });
   }
 }
@@ -50,6 +52,7 @@ async function main() {
   initChat(documents);
   initMaatregelen(documents);
   initCompare(documents);
+  await initDocuments();
   document.body.dataset.ready = "true"; // the browser tests wait for this
 }
 
