@@ -59,8 +59,17 @@ class DenseRetriever(BaseRetriever):
         self._index, self._k, self._doc_ids = index, k, doc_ids
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        doc_ids = self._index.dense_doc_ids(self._doc_ids)
-        hits = self._index.store.query(self._index.query_vector(query_bundle.query_str), self._k, doc_ids)
+        vector = self._index.query_vector(query_bundle.query_str)
+        hits: list[tuple[str, float]] | None = None
+        if self._doc_ids is None and self._index.scope is None:
+            # Unrestricted: a `where` naming every document costs Chroma a metadata scan per query
+            # (183 ms vs 1 ms at 15k pages). Without it the top k are the same unless a staged or
+            # superseded document's vectors got in; then ask again with the filter.
+            hits = self._index.store.query(vector, self._k, None)
+            if any(cid not in self._index.chunks for cid, _ in hits):
+                hits = None
+        if hits is None:
+            hits = self._index.store.query(vector, self._k, self._index.dense_doc_ids(self._doc_ids))
         return [_node(self._index.chunks[cid], s) for cid, s in hits if cid in self._index.chunks]
 
 
