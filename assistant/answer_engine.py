@@ -227,7 +227,8 @@ class AnswerEngine:
             answer = self._compose(question, profile, chosen, leads)
             if self.llm is not None:
                 answer = self._llm_compose(question, profile, passages, answer)
-        answer.notices += differences(glossary)  # documents that define the term differently
+        # Documents that define the term differently; pairwise, so only among the best matches.
+        answer.notices += differences(glossary[: glossary_answers.MAX_DEFINITIONS])
         answer.notices += [
             P.INSTRUCTION_SKIPPED_NL.format(file=c.passage.file, page=c.passage.page, sentence=normalise_ws(c.text))
             for c in skipped

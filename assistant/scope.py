@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from ingest.registry import DocumentRecord
 from ingest.text_analysis import fold, tokenize
@@ -32,13 +33,19 @@ def _names(doc: DocumentRecord, places_only: bool = False) -> set[str]:
     }
 
 
+@cache
+def _whole_word(name: str) -> re.Pattern[str]:
+    # Compiled once per name: with hundreds of documents re's own cache (512) overflows.
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+
+
 def mentioned_docs(question: str, documents: list[DocumentRecord], places_only: bool = False) -> dict[str, list[str]]:
     """doc_id → the names of its places (and, unless ``places_only``, of its kind: "de
     handreiking") the question mentions (whole-word, accent-folded)."""
     q = fold(question)
     found: dict[str, list[str]] = {}
     for doc in documents:
-        hits = [n for n in _names(doc, places_only) if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", q)]
+        hits = [n for n in _names(doc, places_only) if n in q and _whole_word(n).search(q)]
         if hits:
             found[doc.doc_id] = hits
     return found
