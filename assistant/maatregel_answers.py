@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from assistant.answer_models import Citation
 from assistant.question_analysis import QuestionProfile
+from assistant.record_match import best_matches
 from assistant.search_index import SearchIndex
 from ingest.maatregelen import Maatregel
-from ingest.text_analysis import fold, is_compound_of, tokenize
+from ingest.text_analysis import fold, tokenize
 
 _ABOUT_MEASURES = re.compile(r"\b(maatregel\w*|trekker\w*|measures?|leads?|actiepunt\w*)\b", re.I)
-MIN_MATCH = 0.5
 
 
 # "Hoe zijn de maatregelen verdeeld over de actielijnen?": an overview counted from the records.
@@ -65,22 +65,8 @@ def find(profile: QuestionProfile, index: SearchIndex, doc_ids: list[str] | None
     terms = [t for t in profile.terms if t not in index.naming_terms and t not in set(tokenize("maatregel trekker"))]
     if not terms:
         return None
-    total = sum(index.idf(t) for t in terms)
-
-    def match(m: Maatregel) -> float:
-        words = set(tokenize(f"{m.maatregel} {m.doel} {m.status}"))
-        return sum(index.idf(t) for t in terms if covers(t, words)) / total
-
-    scored = sorted(((match(m), m) for m in pool), key=lambda x: x[0], reverse=True)
-    best = scored[0][0]
-    if best < MIN_MATCH:
-        return None
-    return RecordAnswer([m for s, m in scored if s >= best - 0.05][:3], [])
-
-
-def covers(term: str, words: set[str]) -> bool:
-    """The term, or both halves of it as a compound ("bewustwordingscampagne" → bewustwording + campagne)."""
-    return term in words or is_compound_of(term, words.__contains__, min_left=4, min_right=4)
+    found = best_matches(pool, lambda m: f"{m.maatregel} {m.doel} {m.status}", terms, index, 0.05, 3)
+    return RecordAnswer(found, []) if found else None
 
 
 def describe(m: Maatregel, english: bool) -> str:

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answer_models import Citation
-from assistant.maatregel_answers import covers
 from assistant.question_analysis import QuestionProfile
+from assistant.record_match import best_matches
 from assistant.search_index import SearchIndex
 from ingest.phases import Phase
 from ingest.text_analysis import tokenize
@@ -23,7 +23,6 @@ _ABOUT_PROPOSALS = re.compile(r"(?<![\w-])(voorstel(len)?|proposals?)\b", re.I)
 _PROPOSAL_NR = re.compile(r"\b(?:voorstel|proposal)\s+(\d{1,2})\b", re.I)
 _ABOUT_PHASES = re.compile(r"\b(fase\w*|fasering|phases?|phased)\b", re.I)
 _YEAR = re.compile(r"\b(20\d\d)\b")
-MIN_MATCH = 0.5
 
 
 @dataclass
@@ -54,17 +53,9 @@ def _proposals(profile: QuestionProfile, index: SearchIndex, pool: list[Voorstel
     terms = [t for t in profile.terms if t not in index.naming_terms and t not in frame]
     if not terms:  # "Welke voorstellen doet het rapport?": all of them
         return PlanAnswer([_proposal_line(v, index) for v in pool])
-    total = sum(index.idf(t) for t in terms)
-
-    def match(v: Voorstel) -> float:
-        words = set(tokenize(f"{v.tekst} {v.thema} {v.titel}"))
-        return sum(index.idf(t) for t in terms if covers(t, words)) / total
-
-    scored = sorted(((match(v), v) for v in pool), key=lambda x: x[0], reverse=True)
-    best = scored[0][0]
-    if best < MIN_MATCH:
-        return None  # not about these proposals' subjects: leave it to the passages
-    return PlanAnswer([_proposal_line(v, index) for s, v in scored if s >= best - 0.1][:4])
+    found = best_matches(pool, lambda v: f"{v.tekst} {v.thema} {v.titel}", terms, index, 0.1, 4)
+    # None: not about these proposals' subjects, so the passages answer.
+    return PlanAnswer([_proposal_line(v, index) for v in found]) if found else None
 
 
 def _phases(profile: QuestionProfile, index: SearchIndex, phases: list[Phase]) -> PlanAnswer:

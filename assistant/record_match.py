@@ -1,0 +1,37 @@
+"""Which structured records (maatregelen, voorstellen) a question is about, by its words."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from assistant.search_index import SearchIndex
+from ingest.text_analysis import is_compound_of, tokenize
+
+T = TypeVar("T")
+MIN_MATCH = 0.5  # share of the question's (idf-weighted) subject words a record must carry
+
+
+def covers(term: str, words: set[str]) -> bool:
+    """The term, or both halves of it as a compound ("bewustwordingscampagne" → bewustwording + campagne)."""
+    return term in words or is_compound_of(term, words.__contains__, min_left=4, min_right=4)
+
+
+def best_matches(
+    pool: list[T], text_of: Callable[[T], str], terms: list[str], index: SearchIndex, margin: float, limit: int
+) -> list[T]:
+    """The records whose text carries most of ``terms`` (rare words weigh more), best first,
+    within ``margin`` of the best; [] when even the best carries less than MIN_MATCH."""
+    total = sum(index.idf(t) for t in terms)
+    if not pool or total == 0:
+        return []
+
+    def match(record: T) -> float:
+        words = set(tokenize(text_of(record)))
+        return sum(index.idf(t) for t in terms if covers(t, words)) / total
+
+    scored = sorted(((match(r), i, r) for i, r in enumerate(pool)), key=lambda x: (-x[0], x[1]))
+    best = scored[0][0]
+    if best < MIN_MATCH:
+        return []
+    return [r for s, _, r in scored if s >= best - margin][:limit]
