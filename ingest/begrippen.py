@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 from ingest.chunking import dehyphenate
@@ -954,12 +955,18 @@ def _stem_key(text: str) -> str:
     return "".join(tokenize(_normalise(text).replace(" ", "")))
 
 
+@lru_cache(maxsize=65536)
+def _name_keys(name: str) -> tuple[str, str, frozenset[str]]:
+    # Term names are fixed per index: normalised once, not on every question (4 s per question at 10k terms).
+    return _key(name), _stem_key(name), frozenset(tokenize(_normalise(name)))
+
+
 def _score(names: list[str], query: str) -> float:
     qkey, qstem = _key(query), _stem_key(query)
     qtokens = set(tokenize(_normalise(query)))
     best = 0.0
     for name in names:
-        key, stem = _key(name), _stem_key(name)
+        key, stem, tokens = _name_keys(name)
         if not key:
             continue
         if key == qkey:
@@ -971,7 +978,6 @@ def _score(names: list[str], query: str) -> float:
         elif len(qstem) >= 4 and (qstem in stem or stem in qstem):
             best = max(best, 1.5)
         else:
-            tokens = set(tokenize(_normalise(name)))
             if qtokens and tokens:
                 overlap = len(qtokens & tokens) / len(qtokens | tokens)
                 if overlap >= 0.5:
