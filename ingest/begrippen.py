@@ -962,8 +962,7 @@ def _name_keys(name: str) -> tuple[str, str, frozenset[str]]:
 
 
 def _score(names: list[str], query: str) -> float:
-    qkey, qstem = _key(query), _stem_key(query)
-    qtokens = set(tokenize(_normalise(query)))
+    qkey, qstem, qtokens = _name_keys(query)  # the same normalisation as the names; cached per question too
     best = 0.0
     for name in names:
         key, stem, tokens = _name_keys(name)
