@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from ingest.chunking import dehyphenate
 from ingest.structure import Line, label_lines
+from ingest.text_analysis import count_value
 
 log = logging.getLogger(__name__)
 
@@ -69,19 +70,6 @@ _SENTENCE_END = re.compile(r"[.!?:;)](?:\s?\d{1,2})?$")  # footnote numbers may 
 # Split a betrokken cell into parties: at commas, and before a label ("Input: …").
 _PARTY_SPLIT = re.compile(r",\s*|\s+(?=[A-ZÀ-Ý][\w-]*:)")
 
-_NUMBER_WORDS = {
-    "een": 1,
-    "één": 1,
-    "twee": 2,
-    "drie": 3,
-    "vier": 4,
-    "vijf": 5,
-    "zes": 6,
-    "zeven": 7,
-    "acht": 8,
-    "negen": 9,
-    "tien": 10,
-}
 _COUNT = re.compile(
     r"(?<![\d.,])\b(?P<n>\d{1,3}|één|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien)\s+"
     r"(?P<adj>[a-zà-ÿ]+\s+)?(?P<kind>actielijnen|doelen|maatregelen)\b",
@@ -484,10 +472,6 @@ def parse_maatregelen(pages: list[str], file: str) -> list[Maatregel]:
     return records
 
 
-def _number(word: str) -> int | None:
-    return int(word) if word.isdigit() else _NUMBER_WORDS.get(word.lower())
-
-
 def expected_counts(pages: Sequence[str]) -> dict[str, int] | None:
     """The counts the document states about itself ("vier actielijnen … 9 doelen … 29 maatregelen").
 
@@ -503,7 +487,7 @@ def expected_counts(pages: Sequence[str]) -> dict[str, int] | None:
             # "een aantal maatregelen": the article, not the number one.
             if n == "een" and m.group("adj"):
                 continue
-            value = _number(n)
+            value = count_value(n)
             kind = m.group("kind").lower()
             if value is not None and kind not in found:
                 found[kind] = value

@@ -66,3 +66,29 @@ def is_compound_of(term: str, known: Callable[[str], bool], min_left: int = 3, m
         ):
             return True
     return False
+
+
+# Dutch count words as documents write them ("vier actielijnen", "elf voorstellen").
+NUMBER_WORDS = {
+    "een": 1,
+    "één": 1,
+    "twee": 2,
+    "drie": 3,
+    "vier": 4,
+    "vijf": 5,
+    "zes": 6,
+    "zeven": 7,
+    "acht": 8,
+    "negen": 9,
+    "tien": 10,
+    "elf": 11,
+    "twaalf": 12,
+    "dertien": 13,
+    "veertien": 14,
+    "vijftien": 15,
+}
+
+
+def count_value(word: str) -> int | None:
+    """ "11" → 11, "elf" → 11; None for anything else."""
+    return int(word) if word.isdigit() else NUMBER_WORDS.get(word.lower())

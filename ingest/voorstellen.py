@@ -29,30 +29,17 @@ from dataclasses import dataclass, field
 
 from ingest.chunking import dehyphenate
 from ingest.structure import Line, label_lines
+from ingest.text_analysis import NUMBER_WORDS, count_value
 
 log = logging.getLogger(__name__)
 
 _HEADING = re.compile(r"^Voorstel\s+(?P<nr>\d{1,2})\s*(?:[:.\-–]\s*(?P<titel>\S.*))?$")
 _BULLET = re.compile(r"^[•▪➢\-–]\s*")
 _SENTENCE_END = (".", "!", "?", ".”", ".’", ")")
-_NUMBER_WORDS = {
-    "twee": 2,
-    "drie": 3,
-    "vier": 4,
-    "vijf": 5,
-    "zes": 6,
-    "zeven": 7,
-    "acht": 8,
-    "negen": 9,
-    "tien": 10,
-    "elf": 11,
-    "twaalf": 12,
-    "dertien": 13,
-    "veertien": 14,
-    "vijftien": 15,
-}
+# "een aantal voorstellen" is no count: the article is left out.
+_COUNT_WORDS = [w for w in NUMBER_WORDS if NUMBER_WORDS[w] > 1]
 _COUNT = re.compile(
-    rf"(?<![\d.,])\b(?P<n>\d{{1,2}}|{'|'.join(_NUMBER_WORDS)})\s+(?:[a-zà-ÿ]+\s+)?voorstellen\b", re.IGNORECASE
+    rf"(?<![\d.,])\b(?P<n>\d{{1,2}}|{'|'.join(_COUNT_WORDS)})\s+(?:[a-zà-ÿ]+\s+)?voorstellen\b", re.IGNORECASE
 )
 
 
@@ -178,7 +165,7 @@ def expected_count(pages: Sequence[str]) -> int | None:
     text = " ".join(" ".join(pages).split())
     for m in _COUNT.finditer(text):
         n = m["n"].lower()
-        return int(n) if n.isdigit() else _NUMBER_WORDS[n]
+        return count_value(n)
     return None
 
 
