@@ -9,7 +9,8 @@ import time
 from assistant import glossary_answers, maatregel_answers, plan_answers, table_answers
 from assistant.answer_models import Answer, Citation, Evidence, Turn
 from assistant.citations import normalise_ws, valid_citations
-from assistant.comparison import compare, renumber
+from assistant.comparison import CAPPED_NL, compare, relevant_documents, renumber
+from assistant.dense_health import dense_use
 from assistant.english_terms import dutch_terms
 from assistant.extractive import (
     ROW_START,
@@ -32,7 +33,6 @@ from assistant.llm_answer import LlmAnswerer
 from assistant.llm_client import LlmClient, LlmError
 from assistant.question_analysis import QuestionProfile, analyse
 from assistant.retrieval import HybridSearcher, Passage
-from assistant.scope import mentioned_docs
 from assistant.search_index import SearchFilters
 from ingest.begrippen import Begrip, differences, lookup_scored
 from ingest.chunking import split_units
@@ -40,6 +40,10 @@ from ingest.settings import Settings
 from ingest.text_analysis import fold, tokenize
 from prompts import answer as P
 
+# Chroma was unreachable for this answer: it rests on BM25 alone, and the reader should know.
+DENSE_UNAVAILABLE_NL = (
+    "Let op: semantisch zoeken is nu niet beschikbaar; dit antwoord is alleen op trefwoorden gezocht."
+)
 # Calibrated on the dev questions (see evals/reports): below this share of the
 # question's informative vocabulary in the best evidence, we refuse.
 MIN_COVERAGE = 0.3
@@ -83,6 +87,28 @@ class AnswerEngine:
         compare: bool = True,
     ) -> Answer:
         """``compare=False``: never split a comparison into per-document answers (used per column)."""
+        # Per answer, not from the shared health state: concurrent requests must not mark each other.
+        with dense_use() as dense:
+            answer = self._ask(question, history, filters, compare)
+        if dense.missed and DENSE_UNAVAILABLE_NL not in answer.notices:
+            answer.notices.insert(0, DENSE_UNAVAILABLE_NL)
+        answer.notices += self._vectors_pending(question, filters)
+        return answer
+
+    def _vectors_pending(self, question: str, filters: SearchFilters | None) -> list[str]:
+        """A notice while documents in scope are live for BM25 but still waiting for their vectors:
+        a refusal or a thin answer may then change once they are embedded."""
+        scope = self.index.allowed_doc_ids(filters)
+        waiting = [d for d in self.index.waiting_for_vectors() if scope is None or d.doc_id in scope]
+        if not waiting:
+            return []
+        more = f" en {len(waiting) - 3} andere" if len(waiting) > 3 else ""
+        titles = "; ".join(f"‘{d.title}’" for d in waiting[:3]) + more
+        if analyse(question).language == "en":
+            return [P.VECTORS_PENDING_EN.format(titles=titles, verb="is" if len(waiting) == 1 else "are")]
+        return [P.VECTORS_PENDING_NL.format(titles=titles, verb="is" if len(waiting) == 1 else "zijn")]
+
+    def _ask(self, question: str, history: list[Turn] | None, filters: SearchFilters | None, compare: bool) -> Answer:
         timings: dict[str, float] = {}
         start = time.perf_counter()
         history = history or []
@@ -136,6 +162,9 @@ class AnswerEngine:
         )
         if len(per_doc) >= 2:
             answer = self._side_by_side(question, profile, per_doc)
+            pool = len(filters.doc_ids or []) if filters is not None and filters.doc_ids else len(self.index.documents)
+            if len(per_doc) < pool:
+                notices.append(CAPPED_NL.format(n=len(per_doc), total=pool))
             answer.notices = notices + answer.notices
             answer.retrieval_query = query
             answer.timings = {**timings, "total_ms": _ms(start)}
@@ -241,7 +270,7 @@ class AnswerEngine:
         """ "… in Zuid-Kennemerland en in Gooi en Vechtstreek": names that belong to different
         documents. ("Heemskerk en Beverwijk" belong to the same ones: one subject.)"""
         by_name: dict[str, set[str]] = {}
-        for doc_id, names in mentioned_docs(question, list(self.index.documents.values())).items():
+        for doc_id, names in self.index.names.mentioned(question).items():
             for name in names:
                 by_name.setdefault(name, set()).add(doc_id)
         groups = list(by_name.values())
@@ -252,9 +281,9 @@ class AnswerEngine:
         """The documents a comparison is between: those named (or filtered), else, when it asks
         what "the documents" say, all of them."""
         if filters is not None and len(filters.doc_ids or []) >= 2:
-            return list(filters.doc_ids or [])
+            return relevant_documents(self, question, among=list(filters.doc_ids or []))
         if _ALL_DOCUMENTS.search(question):
-            return sorted(self.index.documents)
+            return relevant_documents(self, question)
         return []
 
     def _side_by_side(self, question: str, profile: QuestionProfile, doc_ids: list[str]) -> Answer:
@@ -287,7 +316,7 @@ class AnswerEngine:
         """Narrow retrieval to the documents about the places the question names."""
         if filters is not None and not filters.is_empty():
             return filters, []
-        named = mentioned_docs(query, list(self.index.documents.values()))
+        named = self.index.names.mentioned(query)
         if not named or len(named) == len(self.index.documents):
             return filters, []
         titles = ", ".join(sorted(self.index.documents[d].title for d in named))
@@ -296,7 +325,7 @@ class AnswerEngine:
     def _glossary_passages(self, glossary: list[Begrip], filters: SearchFilters | None) -> list[Passage]:
         """The chunks holding each definition's quote (all scopes), as top-ranked passages."""
         allowed = set(filters.doc_ids) if filters is not None and filters.doc_ids else None
-        by_file = {d.file: d for d in self.index.documents.values()}
+        by_file = self.index.by_file
         out: list[Passage] = []
         for b in glossary[:4]:
             doc = by_file.get(b.file)
@@ -384,7 +413,7 @@ class AnswerEngine:
     def _unmentioned_places(self, query: str, profile: QuestionProfile, answer: Answer) -> list[str]:
         """Say so when a named place occurs in none of the quotes ("Over Zandvoort staat … alleen …")."""
         quoted = fold(" ".join(c.quote for c in answer.citations))
-        named = mentioned_docs(query, list(self.index.documents.values()), places_only=True)
+        named = self.index.names.mentioned(query, places_only=True)
         places = {n for names in named.values() for n in names}
         template = P.ONLY_SCOPE_EN if profile.language == "en" else P.ONLY_SCOPE_NL
         regions = ", ".join(dict.fromkeys(c.title for c in answer.citations))
@@ -392,7 +421,7 @@ class AnswerEngine:
             template.format(entity=place.title(), available=regions)
             for place in sorted(places)
             if place not in quoted
-            and not any(place in fold(d.title) for d in self.index.documents.values())
+            and place not in self.index.folded_titles
             and len(place.split()) <= 3
             and place.isalpha()
         ]

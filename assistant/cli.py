@@ -6,17 +6,20 @@ import json
 import logging
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ingest.pipeline import REJECTED, FileOutcome, Ingestor
 from ingest.settings import Settings
+from ingest.storage_checks import MIN_FREE_INGEST, MIN_FREE_SERVE, StorageError, check_writable, storage_error
 
 app = typer.Typer(help="Woonzorg-assistent: beleidsdocumenten over wonen en zorg doorzoeken.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -25,6 +28,49 @@ out = Console()
 
 def _settings() -> Settings:
     return Settings()
+
+
+def _report_storage_error(error: StorageError) -> NoReturn:
+    console.print(f"[red bold]Opslagprobleem:[/] {escape(str(error))}", soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _check_storage(settings: Settings, min_free_bytes: int) -> None:
+    """Before a command writes: a read-only, uncreatable or full data dir ends it here (exit 2)."""
+    try:
+        check_writable(settings, min_free_bytes)
+    except StorageError as exc:
+        _report_storage_error(exc)
+
+
+def _check_chroma(settings: Settings) -> None:
+    """A configured Chroma server that does not answer ends the command with how to fix it (exit 2)."""
+    if not settings.chroma_url:
+        return
+    from ingest.vector_store import make_client
+
+    try:
+        make_client(settings).heartbeat()
+    except Exception as exc:  # chromadb wraps connection errors in ValueError; anything else: same advice
+        console.print(
+            f"[red]Chroma-server op {settings.chroma_url} is niet bereikbaar ({type(exc).__name__}). "
+            "Start hem (`chroma run --path … --port …`) of corrigeer WOONZORG_CHROMA_URL.[/]"
+        )
+        raise typer.Exit(2) from exc
+
+
+@contextmanager
+def _storage_guard(settings: Settings, min_free_bytes: int) -> Iterator[None]:
+    """``_check_storage``, then a storage fault while the command writes (disk filling up)
+    becomes the same clear message instead of a traceback; other errors pass unchanged."""
+    _check_storage(settings, min_free_bytes)
+    try:
+        yield
+    except Exception as exc:
+        error = storage_error(exc, settings.data_dir)
+        if error is None:
+            raise
+        _report_storage_error(error)
 
 
 @app.callback()
@@ -85,6 +131,13 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="PDF-bestanden of mappen.")],
     strict: Annotated[bool, typer.Option(help="Exitcode 1 als een bestand is geweigerd.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Uitkomsten als JSON op stdout.")] = False,
+    text_only: Annotated[
+        bool,
+        typer.Option(
+            "--text-only",
+            help="Alleen tekst (direct doorzoekbaar op woorden); `woonzorg serve` maakt de vectoren op de achtergrond.",
+        ),
+    ] = False,
 ) -> None:
     """Lees PDF's in (idempotent: dezelfde inhoud wordt niet opnieuw verwerkt)."""
     settings = _settings()
@@ -94,21 +147,31 @@ def ingest(
         raise typer.Exit(2)
     from ingest.pipeline import discover_pdfs
 
+    _check_chroma(settings)
     files = discover_pdfs(paths)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as progress:
+    with (
+        _storage_guard(settings, MIN_FREE_INGEST),
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        ) as progress,
+    ):
         ingestor = Ingestor(settings, progress=RichIngestProgress(progress, len(files)))
         try:
-            outcomes = ingestor.ingest_paths(files)
+            outcomes = ingestor.ingest_paths(files, embed=not text_only)
+            waiting = len(ingestor.registry.waiting_for_vectors(ingestor.embedder.model_name))
         finally:
             ingestor.close()
     console.print(_summary(outcomes))
+    if waiting:
+        console.print(
+            f"{waiting} document(en) zijn doorzoekbaar op woorden; de vectoren volgen op de achtergrond "
+            "zodra `woonzorg serve` draait (of met `woonzorg ingest` zonder --text-only)."
+        )
     if as_json:
         out.print_json(json.dumps([o.__dict__ for o in outcomes], ensure_ascii=False))
     if strict and any(o.status == REJECTED for o in outcomes):
@@ -493,6 +556,35 @@ def documents(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 
 
 @app.command()
+def check(
+    as_json: Annotated[bool, typer.Option("--json", help="Het volledige rapport als JSON op stdout.")] = False,
+) -> None:
+    """Controleer of register, Chroma en BM25 dezelfde chunks beschrijven (exitcode 1 als dat niet zo is)."""
+    from ingest.consistency import check_index
+
+    report = check_index(_settings())
+    if as_json:
+        # Plain write, not rich: the JSON must stay parseable however wide the terminal is.
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")
+    else:
+        table = Table(title=f"Indexcontrole {report.data_dir} (registerversie {report.registry_version or '-'})")
+        for col in ("controle", "aantal", "uitkomst"):
+            table.add_column(col, overflow="fold")
+        styles = {"ok": "green", "wacht": "yellow", "FOUT": "red"}
+        for name, count, verdict in report.rows():
+            table.add_row(name, count, f"[{styles[verdict]}]{verdict}[/]")
+        out.print(table)
+        if report.writer_busy:
+            out.print("[yellow]Er liep tijdens de controle een ingest; draai de controle daarna opnieuw.[/]")
+        for problem in report.problems():
+            out.print(f"[red]•[/] {problem}", markup=True, highlight=False, soft_wrap=True)
+        if report.ok:
+            out.print("[green]Register, Chroma en BM25 zijn met elkaar in overeenstemming.[/]")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
 def voorstellen(
     q: Annotated[str | None, typer.Option("--q", help="Zoek in de tekst van het voorstel.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Records als JSON.")] = False,
@@ -561,6 +653,9 @@ def feedback(
 def serve(
     host: Annotated[str | None, typer.Option(help="Adres (standaard 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Poort (standaard 8000).")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="API-processen; meer dan 1 vereist een Chroma-server (WOONZORG_CHROMA_URL).")
+    ] = 1,
 ) -> None:
     """Start de API en de chat-UI (http://HOST:PORT/)."""
     import uvicorn
@@ -571,6 +666,8 @@ def serve(
     settings = _settings()
     host = host or settings.host
     port = port or settings.port
+    _check_storage(settings, MIN_FREE_SERVE)
+    _check_chroma(settings)
     try:
         configured = TokenStore(settings).configured
     except TokenConfigError as exc:
@@ -585,7 +682,20 @@ def serve(
             "Geen tokens ingesteld: lokale demo, alleen bereikbaar op deze machine (127.0.0.1); "
             "iedereen hier heeft beheerrechten."
         )
+    if workers > 1 and not settings.chroma_url:
+        console.print(
+            "[red]--workers > 1 vereist een Chroma-server: de ingebedde Chroma is niet veilig voor meerdere "
+            "processen. Start `chroma run --path …` en zet WOONZORG_CHROMA_URL.[/]"
+        )
+        raise typer.Exit(2)
     console.print(f"Woonzorg-assistent op http://{host}:{port}/  (API-documentatie: /docs)")
+    if workers > 1:
+        # Each worker process builds its app from the same environment (WOONZORG_*, .env).
+        console.print(f"{workers} API-processen; elk laadt dezelfde indexversie (registry + BM25-stempel).")
+        uvicorn.run(
+            "assistant.api.app:app_from_env", factory=True, workers=workers, host=host, port=port, log_level="warning"
+        )
+        return
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 

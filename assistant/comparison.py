@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from assistant.answer_models import Citation
-from assistant.scope import mentioned_docs
 from assistant.search_index import SearchFilters, SearchIndex
 
 if TYPE_CHECKING:
@@ -43,11 +42,38 @@ class Comparison(BaseModel):
     columns: list[ComparisonColumn]
 
 
-def compare(engine: AnswerEngine, topic: str, doc_ids: list[str] | None = None, lines: int = 3) -> Comparison:
-    """Answer ``topic`` once per document (all indexed documents when none are given); each
-    column keeps its intro and best ``lines`` lines, so the columns stay comparable."""
+# Columns in a comparison over "all documents": readable side by side, and each costs one ask.
+MAX_COLUMNS = 8
+CAPPED_NL = "Vergeleken: de {n} documenten met de best passende passages (van {total})."
+
+
+def relevant_documents(
+    engine: AnswerEngine, topic: str, among: list[str] | None = None, limit: int = MAX_COLUMNS
+) -> list[str]:
+    """The documents (``among`` these; default all) to compare: every one when there are at most
+    ``limit``, else the ``limit`` whose passages rank best for ``topic`` in one search. A
+    province-wide index has hundreds of documents ("de raadsvoorstellen" may name a hundred), and
+    a column per document would cost an ask each."""
     index = engine.index
-    wanted = [d for d in (doc_ids or sorted(index.documents)) if d in index.documents]
+    pool = sorted(index.documents) if among is None else [d for d in among if d in index.documents]
+    if len(pool) <= limit:
+        return pool
+    filters = None if among is None else SearchFilters(doc_ids=pool)
+    order: list[str] = []
+    for p in engine.searcher.search(topic, k=index.settings.retrieve_candidates, filters=filters, per_page=False):
+        if p.doc_id not in order:
+            order.append(p.doc_id)
+        if len(order) == limit:
+            break
+    return order
+
+
+def compare(engine: AnswerEngine, topic: str, doc_ids: list[str] | None = None, lines: int = 3) -> Comparison:
+    """Answer ``topic`` once per document (when none are given: all, or the ``MAX_COLUMNS`` most
+    relevant of a large index); each column keeps its intro and best ``lines`` lines, so the
+    columns stay comparable."""
+    index = engine.index
+    wanted = [d for d in (doc_ids or relevant_documents(engine, topic)) if d in index.documents]
     columns = []
     for doc_id in wanted:
         doc = index.documents[doc_id]
@@ -80,7 +106,7 @@ def resolve_documents(index: SearchIndex, names: list[str]) -> tuple[list[str], 
     docs = list(index.documents.values())
     for name in names:
         exact = [d.doc_id for d in docs if name in (d.doc_id, d.file)]
-        matches = exact or sorted(mentioned_docs(name, docs))
+        matches = exact or sorted(index.names.mentioned(name))
         if not matches:
             unknown.append(name)
         found += [m for m in matches if m not in found]

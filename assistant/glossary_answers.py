@@ -52,7 +52,7 @@ def definitions(
 
 def lead(b: Begrip, index: SearchIndex) -> tuple[Citation, str] | None:
     """(citation, answer text) for one definition; None when its document is not indexed."""
-    doc = next((d for d in index.documents.values() if d.file == b.file), None)
+    doc = index.by_file.get(b.file)
     if doc is None:
         return None
     citation = Citation(

@@ -83,7 +83,7 @@ def describe(m: Maatregel, english: bool) -> str:
 
 
 def citations_for(records: list[Maatregel], index: SearchIndex) -> list[Citation]:
-    by_file = {d.file: d for d in index.documents.values()}
+    by_file = index.by_file
     out: list[Citation] = []
     for n, m in enumerate(records, 1):
         doc = by_file[m.file]

@@ -65,7 +65,7 @@ def _phases(profile: QuestionProfile, index: SearchIndex, phases: list[Phase]) -
 
 
 def _citation(file: str, page: int, quote: str, section: str, index: SearchIndex) -> Citation:
-    doc = next(d for d in index.documents.values() if d.file == file)
+    doc = index.by_file[file]
     return Citation(n=0, file=file, doc_id=doc.doc_id, title=doc.title, page=page, quote=quote, section=section)
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Set
+from functools import lru_cache
 from typing import TypeVar
 
 from assistant.search_index import SearchIndex
@@ -12,9 +13,15 @@ T = TypeVar("T")
 MIN_MATCH = 0.5  # share of the question's (idf-weighted) subject words a record must carry
 
 
-def covers(term: str, words: set[str]) -> bool:
+def covers(term: str, words: Set[str]) -> bool:
     """The term, or both halves of it as a compound ("bewustwordingscampagne" → bewustwording + campagne)."""
     return term in words or is_compound_of(term, words.__contains__, min_left=4, min_right=4)
+
+
+@lru_cache(maxsize=1 << 16)
+def _words(text: str) -> frozenset[str]:
+    # A record's words, tokenized once (not per question: thousands of maatregelen at 15k pages).
+    return frozenset(tokenize(text))
 
 
 def best_matches(
@@ -27,7 +34,7 @@ def best_matches(
         return []
 
     def match(record: T) -> float:
-        words = set(tokenize(text_of(record)))
+        words = _words(text_of(record))
         return sum(index.idf(t) for t in terms if covers(t, words)) / total
 
     scored = sorted(((match(r), i, r) for i, r in enumerate(pool)), key=lambda x: (-x[0], x[1]))

@@ -14,6 +14,7 @@ from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
 from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
+from assistant.dense_health import STORE_ERRORS, note_dense_missed
 from assistant.search_index import SearchFilters, SearchIndex
 from ingest.models import Chunk
 
@@ -59,7 +60,22 @@ class DenseRetriever(BaseRetriever):
         self._index, self._k, self._doc_ids = index, k, doc_ids
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        vector = self._index.query_vector(query_bundle.query_str)
+        health = self._index.dense_health
+        if not health.should_try():  # down and backing off: skip even the query embedding
+            note_dense_missed()
+            return []
+        try:
+            hits = self._query(query_bundle.query_str)
+        except STORE_ERRORS as exc:
+            # Chroma unreachable (e.g. the server stopped): no dense hits, BM25 carries the answer.
+            health.failed(exc)
+            note_dense_missed()
+            return []
+        health.ok()
+        return [_node(self._index.chunks[cid], s) for cid, s in hits if cid in self._index.chunks]
+
+    def _query(self, query: str) -> list[tuple[str, float]]:
+        vector = self._index.query_vector(query)
         hits: list[tuple[str, float]] | None = None
         if self._doc_ids is None and self._index.scope is None:
             # Unrestricted: a `where` naming every document costs Chroma a metadata scan per query
@@ -70,7 +86,7 @@ class DenseRetriever(BaseRetriever):
                 hits = None
         if hits is None:
             hits = self._index.store.query(vector, self._k, self._index.dense_doc_ids(self._doc_ids))
-        return [_node(self._index.chunks[cid], s) for cid, s in hits if cid in self._index.chunks]
+        return hits
 
 
 class WeightedRRFRetriever(QueryFusionRetriever):

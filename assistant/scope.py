@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 
 from ingest.registry import DocumentRecord
@@ -34,21 +35,36 @@ def _names(doc: DocumentRecord, places_only: bool = False) -> set[str]:
 
 
 @cache
-def _whole_word(name: str) -> re.Pattern[str]:
+def whole_word(name: str) -> re.Pattern[str]:
     # Compiled once per name: with hundreds of documents re's own cache (512) overflows.
     return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
 
 
-def mentioned_docs(question: str, documents: list[DocumentRecord], places_only: bool = False) -> dict[str, list[str]]:
-    """doc_id → the names of its places (and, unless ``places_only``, of its kind: "de
-    handreiking") the question mentions (whole-word, accent-folded)."""
-    q = fold(question)
-    found: dict[str, list[str]] = {}
-    for doc in documents:
-        hits = [n for n in _names(doc, places_only) if n in q and _whole_word(n).search(q)]
-        if hits:
-            found[doc.doc_id] = hits
-    return found
+class NameIndex:
+    """Every document's names (places; with ``places_only=False`` also its kind and author),
+    folded once per index version. A question is matched against the distinct names — hundreds
+    at 15k pages — instead of re-deriving and folding every document's names per question,
+    which cost ~30 ms per call at 670 documents."""
+
+    def __init__(self, documents: Iterable[DocumentRecord]) -> None:
+        self._order: dict[str, int] = {}
+        self._by_name: dict[bool, dict[str, list[str]]] = {True: {}, False: {}}
+        for doc in documents:
+            self._order[doc.doc_id] = len(self._order)
+            for places_only in (True, False):
+                for name in sorted(_names(doc, places_only)):
+                    self._by_name[places_only].setdefault(name, []).append(doc.doc_id)
+
+    def mentioned(self, question: str, places_only: bool = False) -> dict[str, list[str]]:
+        """doc_id → the names of its places (and, unless ``places_only``, of its kind: "de
+        handreiking") the question mentions (whole-word, accent-folded), in document order."""
+        q = fold(question)
+        found: dict[str, list[str]] = {}
+        for name, doc_ids in self._by_name[places_only].items():
+            if name in q and whole_word(name).search(q):
+                for doc_id in doc_ids:
+                    found.setdefault(doc_id, []).append(name)
+        return {d: found[d] for d in sorted(found, key=self._order.__getitem__)}
 
 
 def naming_terms(documents: list[DocumentRecord]) -> set[str]:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import copy
 import logging
 import math
+import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import BaseModel
 
-from assistant.scope import naming_terms
+from assistant.dense_health import STORE_ERRORS, DenseHealth
+from assistant.scope import NameIndex, naming_terms
 from ingest.begrippen import Begrip
 from ingest.bm25_index import Bm25Index
 from ingest.embedding import make_embedder
@@ -24,11 +26,12 @@ from ingest.phases import Phase
 from ingest.registry import DocumentRecord, Registry
 from ingest.settings import Settings
 from ingest.tables import TableCell
-from ingest.text_analysis import is_compound_of, tokenize
+from ingest.text_analysis import fold, is_compound_of, tokenize
 from ingest.vector_store import VectorStore, collection_name, make_client
 from ingest.voorstellen import Voorstel
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class SearchFilters(BaseModel):
@@ -53,29 +56,47 @@ class SearchIndex:
         self.store = VectorStore(
             make_client(settings), collection_name(settings.chroma_collection, self.embedder.model_name)
         )
+        # Reachability of Chroma, shared by every view (``view`` is a shallow copy).
+        self.dense_health = DenseHealth()
         # None: the whole index; a view (see ``view``) holds the doc_ids it is restricted to.
         self.scope: frozenset[str] | None = None
-        self.reload()
+        # Query vectors do not depend on the index version: one cache shared by every snapshot.
+        self._embed_query = lru_cache(maxsize=2048)(self._compute_query_vector)
+        self._embedding_state = _EmbeddingState(self.registry)
+        self._load()
 
     def reload(self) -> None:
-        """(Re)load the in-memory view; BM25 is rebuilt only if its stamp is stale."""
+        """Reload in place (single-threaded callers: CLI, evals). A serving process takes a
+        ``snapshot`` instead, so requests in flight keep a consistent index."""
         if self.scope is not None:
             raise RuntimeError("a restricted view is never reloaded; reload its base index and take a new view")
-        self.version = self.registry.version()
-        self.documents: dict[str, DocumentRecord] = {d.doc_id: d for d in self.registry.documents()}
-        self.chunks: dict[str, Chunk] = {c.chunk_id: c for c in self.registry.chunks()}
+        self._load()
+
+    def snapshot(self) -> SearchIndex:
+        """A freshly loaded index of the registry's current version, sharing this one's embedder,
+        Chroma client, registry connection and query-vector cache; this one is left untouched."""
+        if self.scope is not None:
+            raise RuntimeError("take snapshots of the base index, not of a view")
+        fresh = copy.copy(self)
+        fresh._load()
+        return fresh
+
+    def _load(self) -> None:
+        """Everything from one read transaction of the registry (one version, never a mix), and
+        the BM25 index saved for that version — rebuilt in memory only if its stamp differs."""
+        with self.registry.read_snapshot() as registry:
+            version = registry.version()
+            documents = {d.doc_id: d for d in registry.documents()}
+            chunks = {c.chunk_id: c for c in registry.chunks()}
+            rows = {kind: registry.records(kind) for kind in ("maatregel", "voorstel", "phase", "begrip", "cell")}
         bm25 = Bm25Index.load(self.settings.bm25_dir)
-        if bm25 is None or bm25.version != self.version:
-            log.warning("BM25 index missing or stale; building it in memory from the registry")
-            bm25 = Bm25Index.build([(c.chunk_id, c.search_text) for c in self.chunks.values()], self.version)
-        self.bm25 = bm25
+        if bm25 is None or bm25.version != version:
+            log.warning("BM25 index in %s missing or stale; building it in memory", self.settings.bm25_dir)
+            bm25 = Bm25Index.build([(c.chunk_id, c.search_text) for c in chunks.values()], version)
+        self.version, self.documents, self.chunks, self.bm25 = version, documents, chunks, bm25
         # The owning doc_id of every record, per kind, so a view can keep only its documents' records.
-        self.record_docs: dict[str, list[str]] = {}
-        loaded: dict[str, list[dict[str, Any]]] = {}
-        for kind in ("maatregel", "voorstel", "phase", "begrip", "cell"):
-            rows = self.registry.records(kind)
-            self.record_docs[kind] = [doc_id for doc_id, _ in rows]
-            loaded[kind] = [r for _, r in rows]
+        self.record_docs: dict[str, list[str]] = {kind: [doc_id for doc_id, _ in r] for kind, r in rows.items()}
+        loaded: dict[str, list[dict[str, Any]]] = {kind: [rec for _, rec in r] for kind, r in rows.items()}
         self.maatregelen: list[Maatregel] = [Maatregel(**r) for r in loaded["maatregel"]]
         self.voorstellen: list[Voorstel] = [Voorstel(**r) for r in loaded["voorstel"]]
         self.phases: list[Phase] = [Phase(**r) for r in loaded["phase"]]
@@ -83,7 +104,6 @@ class SearchIndex:
         self.cells: list[TableCell] = [TableCell(**r) for r in loaded["cell"]]
         self._views: dict[frozenset[str], SearchIndex] = {}
         self._derive()
-        self._query_vector.cache_clear()
 
     def _derive(self) -> None:
         """Lookups and statistics computed from ``documents`` and ``chunks`` (per view: a restricted
@@ -97,6 +117,11 @@ class SearchIndex:
         self.term_df: Counter[str] = Counter(t for c in self.chunks.values() for t in set(tokenize(c.search_text)))
         # Words that name documents (titles, types, authors, places): context, not subject.
         self.naming_terms: set[str] = naming_terms(list(self.documents.values()))
+        # Place and document names per document, and all titles folded, for matching questions.
+        self.names = NameIndex(self.documents.values())
+        self.folded_titles = "\n".join(fold(d.title) for d in self.documents.values())
+        self.by_file: dict[str, DocumentRecord] = {d.file: d for d in self.documents.values()}
+        self._memo: dict[str, Any] = {}
         # The BM25 candidate mask of the whole view (None: the unrestricted index).
         self._scope_mask: np.ndarray | None = (
             None if self.scope is None else self.bm25.mask_for(set(self.chunks))
@@ -134,6 +159,13 @@ class SearchIndex:
         self._views[allowed] = v
         return v
 
+    def memo(self, key: str, build: Callable[[], T]) -> T:
+        """A lookup structure derived from this index (or view) once, on first use — e.g. table
+        cells by row name — instead of a scan over every record per question."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return cast(T, self._memo[key])
+
     def idf(self, term: str) -> float:
         """Smoothed IDF over chunks; a term the corpus never uses gets the highest weight."""
         n = max(1, len(self.chunks))
@@ -149,15 +181,26 @@ class SearchIndex:
     def is_stale(self) -> bool:
         return self.registry.version() != self.version
 
-    @lru_cache(maxsize=2048)  # noqa: B019 - one index per process; follow-up turns repeat queries
-    def _query_vector(self, query: str) -> tuple[float, ...]:
+    def _compute_query_vector(self, query: str) -> tuple[float, ...]:
         return tuple(self.embedder.get_query_embedding(query))
 
     def clear_query_cache(self) -> None:
-        self._query_vector.cache_clear()
+        self._embed_query.cache_clear()
 
     def query_vector(self, query: str) -> list[float]:
-        return list(self._query_vector(query))
+        return list(self._embed_query(query))
+
+    def waiting_for_vectors(self) -> list[DocumentRecord]:
+        """Documents of this index or view that are live for BM25 but whose vectors are not all
+        stored yet (background embedding): dense retrieval cannot find them yet."""
+        state = self._embedding_state.get(self.version)
+        model = self.embedder.model_name
+        return [d for doc_id, d in self.documents.items() if state.get(doc_id, model) != model]
+
+    def indexing_status(self, doc_id: str) -> str:
+        """'semantisch' once every vector is stored, else 'tekst' (findable by words only)."""
+        state = self._embedding_state.get(self.version)
+        return "semantisch" if state.get(doc_id, "") == self.embedder.model_name else "tekst"
 
     def allowed_doc_ids(self, filters: SearchFilters | None) -> list[str] | None:
         """Doc ids passing ``filters`` (None = no restriction; a view is always restricted)."""
@@ -184,15 +227,50 @@ class SearchIndex:
         return self.registry.page_text(doc_id, page)
 
     def health(self) -> dict[str, Any]:
+        """Counts and the dense store's state; never raises when Chroma is unreachable (vectors: None)."""
+        vectors: int | None = None
+        if self.dense_health.should_try():  # while down, probes Chroma at most once per back-off
+            try:
+                vectors = self.store.count()
+                self.dense_health.ok()
+            except STORE_ERRORS as exc:
+                self.dense_health.failed(exc)
         return {
             "documents": len(self.documents),
             "chunks": len(self.chunks),
+            "documents_waiting_for_vectors": len(self.waiting_for_vectors()),
             "bm25_chunks": len(self.bm25),
-            "vectors": self.store.count(),
+            "vectors": vectors,
             "embedder": self.embedder.model_name,
             "store": "chroma-server" if self.settings.chroma_url else "chroma-embedded",
             "version": self.version,
+            **self.dense_health.status(),
         }
+
+
+class _EmbeddingState:
+    """doc_id → embedded model, read from the registry at most once a second.
+
+    Finishing a document's vectors does not change the index version (no reload); this is how
+    a serving process notices it. Shared by snapshots and views (thread-safe enough: a stale
+    read is at most a second old)."""
+
+    TTL_S = 1.0
+
+    def __init__(self, registry: Registry) -> None:
+        self._registry = registry
+        self._state: dict[str, str] = {}
+        self._read_at = -math.inf
+        self._version = ""
+
+    def get(self, version: str) -> dict[str, str]:
+        """Re-read after ``TTL_S``, and at once for a new index version (a new document must
+        never count as embedded because the last read predates it)."""
+        now = time.monotonic()
+        if now - self._read_at > self.TTL_S or version != self._version:
+            self._state = self._registry.embedding_state()
+            self._read_at, self._version = now, version
+        return self._state
 
 
 def _contains(value: Any, needle: str) -> bool:

@@ -10,11 +10,27 @@ import re
 
 from assistant.answer_models import Citation
 from assistant.question_analysis import QuestionProfile
+from assistant.scope import whole_word
 from assistant.search_index import SearchIndex
 from ingest.tables import TableCell
 from ingest.text_analysis import fold, tokenize
 
 MIN_COLUMN_IDF = 2.0
+
+
+class _CellLookup:
+    """Cells by folded row name, and the folded captions of row-less cells: built once per index
+    (a question checks the distinct row names, not every cell with a fresh regex)."""
+
+    def __init__(self, cells: list[TableCell]) -> None:
+        self.by_row: dict[str, list[TableCell]] = {}
+        self.unnamed: list[tuple[str, TableCell]] = []
+        self.position = {id(c): i for i, c in enumerate(cells)}  # matches keep the documents' order
+        for c in cells:
+            if c.row:
+                self.by_row.setdefault(fold(c.row), []).append(c)
+            else:
+                self.unnamed.append((fold(c.table), c))
 
 
 def find(profile: QuestionProfile, index: SearchIndex, doc_files: set[str] | None) -> list[TableCell]:
@@ -23,11 +39,13 @@ def find(profile: QuestionProfile, index: SearchIndex, doc_files: set[str] | Non
     # Any question may ask for a cell ("Wat is de bijgestelde doelstelling voor …?"); the row and
     # a specific column word must both be named, which keeps other questions out.
     q = fold(profile.text)
-    pool = [c for c in index.cells if doc_files is None or c.file in doc_files]
-    rows = [c for c in pool if c.row and re.search(rf"(?<!\w){re.escape(fold(c.row))}(?!\w)", q)]
+    lookup = index.memo("table_cells", lambda: _CellLookup(index.cells))
+    rows = [c for name, cells in lookup.by_row.items() if name in q and whole_word(name).search(q) for c in cells]
     # A table with one unnamed row is about the place in its caption ("… in regio Zuid-Kennemerland").
     places = {fold(part) for w in profile.proper_nouns for part in re.split(r"[/,]", w) if len(part) > 3}
-    rows += [c for c in pool if not c.row and any(p in fold(c.table) for p in places)]
+    if places:
+        rows += [c for table, c in lookup.unnamed if any(p in table for p in places)]
+    rows = sorted((c for c in rows if doc_files is None or c.file in doc_files), key=lambda c: lookup.position[id(c)])
     if not rows:
         return []
     # A table the question names by number ("Tabel Bijlage 4.12") wins.
@@ -58,7 +76,7 @@ def describe(cells: list[TableCell]) -> str:
 def lead(cells: list[TableCell], index: SearchIndex) -> tuple[Citation, str]:
     """(citation, answer text): the cells described, cited by their row line."""
     first = cells[0]
-    doc = next(d for d in index.documents.values() if d.file == first.file)
+    doc = index.by_file[first.file]
     citation = Citation(
         n=0,
         file=first.file,

@@ -115,8 +115,15 @@ class _JobProgress:
 
 
 class JobQueue:
-    def __init__(self, settings: Settings, embedder: BaseEmbedding, audit: AuditLog) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: BaseEmbedding,
+        audit: AuditLog,
+        on_change: Callable[[], None] | None = None,
+    ) -> None:
         self.settings = settings
+        self.on_change = on_change  # e.g. wake the embedding worker: new text is live, vectors follow
         self.embedder = embedder  # the service's loaded model: no second copy in memory
         self.audit = audit
         self.jobs: dict[str, Job] = {}
@@ -218,9 +225,15 @@ class JobQueue:
             job.status, job.started_at = "running", time.time()
             try:
                 ingestor = self._ingestor()
-                if work.run(ingestor):
-                    ingestor.rebuild_bm25()  # before "done": a reader that sees the job done sees the index
+                # One lock for the change and its BM25 save: readers keep the previous version
+                # until both are complete, and see the new one once the job reads "done".
+                with ingestor.writing():
+                    changed = work.run(ingestor)
+                    if changed:
+                        ingestor.rebuild_bm25()
                 job.status = "done"
+                if changed and self.on_change is not None:
+                    self.on_change()
             except Exception as exc:
                 log.exception("job %s failed", job.id)
                 job.status = "failed"

@@ -273,7 +273,7 @@ STAGES = {
     ("begrippen.py", "lookup_scored"): "glossary lookup_scored (all begrippen)",
     ("begrippen.py", "differences"): "glossary differences (pairs of matches)",
     ("answer_engine.py", "_glossary_passages"): "glossary passages",
-    ("scope.py", "mentioned_docs"): "scope: mentioned_docs (all documents)",
+    ("scope.py", "mentioned"): "scope: NameIndex.mentioned",
     ("extractive.py", "candidates"): "extractive candidates",
     ("extractive.py", "score"): "extractive score",
     ("extractive.py", "select"): "extractive select",

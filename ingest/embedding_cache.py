@@ -10,6 +10,10 @@ from pathlib import Path
 import numpy as np
 
 
+class EmbeddingStopped(Exception):
+    """Embedding was asked to stop between two batches (finished batches are cached)."""
+
+
 def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -55,8 +59,10 @@ class EmbeddingCache:
         embed_batch: Callable[[list[str]], list[list[float]]],
         batch_size: int = 8,
         on_progress: Callable[[int, int], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> tuple[list[list[float]], int]:
-        """Vectors for ``texts`` (cache first); returns them and how many were computed."""
+        """Vectors for ``texts`` (cache first); returns them and how many were computed.
+        ``should_stop`` is asked before each batch; True raises ``EmbeddingStopped``."""
         keys = [text_key(t) for t in texts]
         cached = self.get_many(model, list(dict.fromkeys(keys)))
         todo = [i for i, k in enumerate(keys) if k not in cached]
@@ -64,6 +70,8 @@ class EmbeddingCache:
         todo = [i for i in todo if not (keys[i] in seen or seen.add(keys[i]))]  # type: ignore[func-returns-value]
         done = 0
         for start in range(0, len(todo), batch_size):
+            if should_stop is not None and should_stop():
+                raise EmbeddingStopped(f"stopped after {done} of {len(todo)} embeddings")
             batch = todo[start : start + batch_size]
             vectors = embed_batch([texts[i] for i in batch])
             fresh = {keys[i]: v for i, v in zip(batch, vectors, strict=True)}

@@ -1,4 +1,10 @@
-"""Ingest a batch of PDFs: read → chunk → stage → embed → swap in → BM25.
+"""Ingest a batch of PDFs: read → chunk → stage → swap in → BM25, then embed.
+
+Text goes live first: a document is searchable by BM25 as soon as its registry swap and
+the BM25 save are done (seconds); its vectors follow (``embed_pending``, the slow step),
+in the same run or in the service's background worker. A crash at any moment leaves a
+state the next run completes: staged versions are purged, finished embedding batches
+stay in the cache, and vectors are upserted under the chunks' stable ids.
 
 Identity is the content hash. Same bytes again is a no-op (another name becomes
 an alias); a changed file under a known name replaces its old version atomically.
@@ -10,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -29,9 +36,11 @@ from ingest.pdf_reader import PdfRejected, read_pdf
 from ingest.phases import parse_phases
 from ingest.registry import DocumentRecord, Registry
 from ingest.settings import Settings
+from ingest.storage_checks import describe_storage_error
 from ingest.tables import parse_tables
 from ingest.vector_store import VectorStore, collection_name, make_client
 from ingest.voorstellen import check_count, expected_count, parse_voorstellen
+from ingest.write_lock import held, lock_path
 
 log = logging.getLogger(__name__)
 
@@ -143,44 +152,111 @@ class Ingestor:
             make_client(settings), collection_name(settings.chroma_collection, self.embedder.model_name)
         )
         self.manifest = Manifest.load(settings.manifest_path)
+        self._lock_depth = 0
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the data dir's write lock (re-entrant within this ingestor, which one thread uses)."""
+        if self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+            return
+        with held(lock_path(self.settings.data_dir)):
+            self._lock_depth = 1
+            try:
+                yield
+            finally:
+                self._lock_depth = 0
 
     # -- public ---------------------------------------------------------------------
-    def ingest_paths(self, paths: Iterable[Path]) -> list[FileOutcome]:
-        self.reconcile()
-        outcomes = [self.ingest_file(p) for p in discover_pdfs(paths)]
-        self.rebuild_bm25()
+    def ingest_paths(self, paths: Iterable[Path], embed: bool = True) -> list[FileOutcome]:
+        """Text phase for every file, one BM25 save, then (``embed``) the vectors of every
+        document still waiting for them — also ones an earlier, interrupted run left."""
+        with self.writing():
+            self.reconcile()
+            outcomes = [self.ingest_file(p) for p in discover_pdfs(paths)]
+            self.rebuild_bm25()
+        if embed:
+            computed = self.embed_pending()
+            for o in outcomes:
+                o.embedded = computed.pop(o.doc_id, 0)  # pop: an alias row does not count its target again
         return outcomes
 
     def reconcile(self) -> int:
         """Remove what a crash or replacement left behind; returns how many docs were purged."""
-        stale = set(self.registry.stale_doc_ids())
-        live = {d.doc_id for d in self.registry.documents()}
-        stale |= self.store.doc_ids() - live
-        for doc_id in stale:
-            self.store.delete_doc(doc_id)
-            self.registry.purge(doc_id)
+        with self.writing():
+            stale = set(self.registry.stale_doc_ids())
+            live = {d.doc_id for d in self.registry.documents()}
+            stale |= self.store.doc_ids() - live
+            for doc_id in stale:
+                self.store.delete_doc(doc_id)
+                self.registry.purge(doc_id)
         if stale:
             log.warning("reconciled %d stale document version(s)", len(stale))
         return len(stale)
 
     def rebuild_bm25(self) -> Bm25Index:
-        index = Bm25Index.build([(c.chunk_id, c.search_text) for c in self.registry.chunks()], self.registry.version())
-        index.save(self.settings.bm25_dir)
+        with self.writing():
+            index = Bm25Index.build(
+                [(c.chunk_id, c.search_text) for c in self.registry.chunks()], self.registry.version()
+            )
+            index.save(self.settings.bm25_dir)
         return index
+
+    def embed_pending(self, should_stop: Callable[[], bool] | None = None) -> dict[str, int]:
+        """Store the vectors of every active document that lacks them (oldest first); returns
+        doc_id → embeddings computed (cache misses). ``should_stop`` is asked between documents."""
+        computed: dict[str, int] = {}
+        for doc in self.registry.waiting_for_vectors(self.embedder.model_name):
+            if should_stop is not None and should_stop():
+                break
+            computed[doc.doc_id] = self.embed_document(doc, should_stop)
+        return computed
+
+    def embed_document(self, doc: DocumentRecord, should_stop: Callable[[], bool] | None = None) -> int:
+        """Vectors for one document. The embedding itself (slow) runs without the write lock;
+        the upsert and the "embedded" mark are one locked step that first checks the document
+        is still live, so a document deleted or replaced meanwhile never gets orphan vectors."""
+        self.progress.file_started(doc.file)
+        chunks = list(self.registry.chunks([doc.doc_id]))
+        vectors, computed = self.cache.embed(
+            self.embedder.model_name,
+            [embed_text(c) for c in chunks],
+            self.embedder.get_text_embedding_batch,
+            self.settings.embed_batch_size,
+            self.progress.embedded,
+            should_stop,  # raises EmbeddingStopped: the document stays waiting, finished batches cached
+        )
+        with self.writing():
+            current = self.registry.get(doc.doc_id)
+            if current is None or current.status != "active":
+                return computed  # gone meanwhile: its vectors are not written (the cache keeps them)
+            self.store.upsert(chunks, vectors, [self._chroma_meta(c, current.file, current.meta) for c in chunks])
+            self.registry.mark_embedded(doc.doc_id, self.embedder.model_name)
+        log.info("%s: %d vectors stored (%d computed)", doc.file, len(chunks), computed)
+        return computed
 
     def ingest_file(self, path: Path, meta: dict[str, Any] | None = None) -> FileOutcome:
         """``meta``: metadata given with the file (an upload's access level, title …); it wins over the manifest."""
         started = time.perf_counter()
         self.progress.file_started(path.name)
         try:
-            outcome = self._ingest(path, meta or {})
+            with self.writing():
+                outcome = self._ingest(path, meta or {})
         except PdfRejected as exc:
             outcome = FileOutcome(path.name, REJECTED, exc.message, reason=exc.reason)
         except OSError as exc:
-            outcome = FileOutcome(path.name, REJECTED, f"bestand niet leesbaar ({exc.strerror})", reason="unreadable")
+            # A full or read-only data dir is the index's problem, not the file's: say which and how to fix it.
+            message = describe_storage_error(exc, self.settings.data_dir) or f"bestand niet leesbaar ({exc.strerror})"
+            outcome = FileOutcome(path.name, REJECTED, message, reason="unreadable")
         except Exception as exc:  # the batch goes on; the log keeps the trace
             log.exception("ingest of %s failed", path)
-            outcome = FileOutcome(path.name, REJECTED, f"onverwachte fout: {type(exc).__name__}: {exc}", reason="error")
+            unexpected = f"onverwachte fout: {type(exc).__name__}: {exc}"
+            message = describe_storage_error(exc, self.settings.data_dir) or unexpected
+            outcome = FileOutcome(path.name, REJECTED, message, reason="error")
         outcome.seconds = time.perf_counter() - started
         log.info("%s: %s %s", path.name, outcome.status, outcome.message)
         self.progress.file_done(outcome)
@@ -238,14 +314,7 @@ class Ingestor:
             warnings=extracted.warnings,
             records=records,
         )
-        vectors, computed = self.cache.embed(
-            self.embedder.model_name,
-            [embed_text(c) for c in chunks],
-            self.embedder.get_text_embedding_batch,
-            self.settings.embed_batch_size,
-            self.progress.embedded,
-        )
-        self.store.upsert(chunks, vectors, [self._chroma_meta(c, name, meta) for c in chunks])
+        # Live for BM25 now (after the caller's BM25 save); vectors follow in ``embed_pending``.
         superseded = self.registry.activate(doc_id, name)
         for old in superseded:
             self.store.delete_doc(old)
@@ -254,9 +323,7 @@ class Ingestor:
         message = "vervangt de vorige versie" if superseded else "geïndexeerd"
         if extracted.warnings:
             message += "; " + "; ".join(extracted.warnings)
-        return FileOutcome(
-            name, status, message, doc_id=doc_id, pages=len(extracted.pages), chunks=len(chunks), embedded=computed
-        )
+        return FileOutcome(name, status, message, doc_id=doc_id, pages=len(extracted.pages), chunks=len(chunks))
 
     def _known_bytes(self, name: str, sha: str, doc: DocumentRecord) -> FileOutcome:
         if doc.file == name:
@@ -297,17 +364,22 @@ class Ingestor:
     def delete(self, doc_id: str) -> DocumentRecord | None:
         """Remove a document: gone from retrieval in one registry transaction, then its vectors
         (a crash in between leaves vectors that ``reconcile`` removes). Call ``rebuild_bm25`` after."""
-        doc = self.registry.get(doc_id)
-        if doc is None:
-            return None
-        self.registry.purge(doc_id)
-        self.store.delete_doc(doc_id)
+        with self.writing():
+            doc = self.registry.get(doc_id)
+            if doc is None:
+                return None
+            self.registry.purge(doc_id)
+            self.store.delete_doc(doc_id)
         return doc
 
     def reindex(self, doc_id: str, meta_update: dict[str, Any] | None = None) -> FileOutcome:
         """Redo a live document's records, vectors (and Chroma metadata) from its stored pages and
         chunks, with ``meta_update`` (e.g. a new access level) applied; the chunks stay. Vectors are
         upserted under the same ids before the registry swaps records and metadata in one transaction."""
+        with self.writing():
+            return self._reindex(doc_id, meta_update)
+
+    def _reindex(self, doc_id: str, meta_update: dict[str, Any] | None) -> FileOutcome:
         started = time.perf_counter()
         doc = self.registry.get(doc_id)
         if doc is None or doc.status != "active":
@@ -325,6 +397,7 @@ class Ingestor:
         )
         self.store.upsert(chunks, vectors, [self._chroma_meta(c, doc.file, meta) for c in chunks])
         self.registry.replace_records(doc_id, records, warnings, meta)
+        self.registry.mark_embedded(doc_id, self.embedder.model_name)
         counts = ", ".join(f"{len(v)} {k}" for k, v in records.items() if v)
         return FileOutcome(
             doc.file,

@@ -11,6 +11,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,8 @@ CREATE TABLE IF NOT EXISTS documents (
     chunk_count INTEGER NOT NULL,
     status TEXT NOT NULL,            -- indexing | active | superseded
     warnings TEXT NOT NULL DEFAULT '[]',
-    ingested_at REAL NOT NULL
+    ingested_at REAL NOT NULL,
+    embedded_model TEXT NOT NULL DEFAULT ''  -- the model whose vectors are all stored; '' = not yet
 );
 CREATE TABLE IF NOT EXISTS aliases (
     file TEXT PRIMARY KEY,
@@ -81,29 +83,72 @@ class DocumentRecord:
     warnings: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     ingested_at: float = 0.0
+    # Text (registry + BM25) goes live first; this names the model once every vector is stored.
+    embedded_model: str = ""
+
+    def is_embedded(self, model: str) -> bool:
+        return self.embedded_model == model
 
 
 class Registry:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._path = path
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        # Registries from before background embedding lack the column; their documents get ''
+        # and are re-embedded once by the worker (all cache hits: only the upsert is redone).
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(documents)")}
+        if "embedded_model" not in columns:
+            self._db.execute("ALTER TABLE documents ADD COLUMN embedded_model TEXT NOT NULL DEFAULT ''")
 
     # -- transactions -------------------------------------------------------------
     def _tx(self) -> _Transaction:
         return _Transaction(self._db)
 
+    @contextmanager
+    def read_snapshot(self) -> Iterator[Registry]:
+        """Reads of one committed state: its own connection inside one read transaction, so a
+        writer committing meanwhile (another thread or process) never yields a mix of versions."""
+        reader = Registry.__new__(Registry)
+        reader._path = self._path
+        reader._db = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
+        try:
+            reader._db.execute("BEGIN")  # WAL: the snapshot is taken at the first read
+            yield reader
+        finally:
+            reader._db.execute("ROLLBACK")
+            reader._db.close()
+
     # -- reads ----------------------------------------------------------------------
     def _record(self, row: sqlite3.Row | tuple[Any, ...]) -> DocumentRecord:
-        (doc_id, file, sha, tsha, title, meta, pages, chunks, status, warnings, at) = row
+        (doc_id, file, sha, tsha, title, meta, pages, chunks, status, warnings, at, model) = row
         aliases = [r[0] for r in self._db.execute("SELECT file FROM aliases WHERE doc_id = ? ORDER BY file", [doc_id])]
         return DocumentRecord(
-            doc_id, file, sha, tsha, title, json.loads(meta), pages, chunks, status, json.loads(warnings), aliases, at
+            doc_id,
+            file,
+            sha,
+            tsha,
+            title,
+            json.loads(meta),
+            pages,
+            chunks,
+            status,
+            json.loads(warnings),
+            aliases,
+            at,
+            model,
         )
 
-    _COLS = "doc_id, file, sha256, text_sha256, title, meta, page_count, chunk_count, status, warnings, ingested_at"
+    _COLS = (
+        "doc_id, file, sha256, text_sha256, title, meta, page_count, chunk_count, status, warnings, ingested_at,"
+        " embedded_model"
+    )
 
     def documents(self, status: str | None = "active") -> list[DocumentRecord]:
         sql = f"SELECT {self._COLS} FROM documents"
@@ -160,6 +205,23 @@ class Registry:
         """Documents left half-done or superseded by a crash or a replacement."""
         return [r[0] for r in self._db.execute("SELECT doc_id FROM documents WHERE status != 'active'")]
 
+    def embedding_state(self) -> dict[str, str]:
+        """doc_id → the model whose vectors are complete ('' = waiting), for active documents.
+
+        Read per request (cheap): finishing a document's vectors does not bump the index version,
+        so it never forces a full reload."""
+        rows = self._db.execute("SELECT doc_id, embedded_model FROM documents WHERE status = 'active'")
+        return {doc_id: model for doc_id, model in rows}
+
+    def waiting_for_vectors(self, model: str) -> list[DocumentRecord]:
+        """Active documents whose vectors for ``model`` are not all stored, oldest first."""
+        rows = self._db.execute(
+            f"SELECT {self._COLS} FROM documents WHERE status = 'active' AND embedded_model != ?"
+            " ORDER BY ingested_at, file",
+            [model],
+        ).fetchall()
+        return [self._record(r) for r in rows]
+
     def version(self) -> str:
         row = self._db.execute("SELECT value FROM state WHERE key = 'version'").fetchone()
         return row[0] if row else "0"
@@ -183,7 +245,7 @@ class Registry:
         with self._tx():
             self._delete_rows(doc_id)
             self._db.execute(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'indexing', ?, ?)",
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'indexing', ?, ?, '')",
                 [
                     doc_id,
                     file,
@@ -255,6 +317,15 @@ class Registry:
                 [json.dumps(warnings, ensure_ascii=False), json.dumps(meta, ensure_ascii=False), doc_id],
             )
             self._bump()
+
+    def mark_embedded(self, doc_id: str, model: str) -> bool:
+        """Record that every vector of ``doc_id`` is stored; False if it is no longer active
+        (deleted or replaced meanwhile: the caller removes the vectors it just wrote)."""
+        with self._tx():
+            cur = self._db.execute(
+                "UPDATE documents SET embedded_model = ? WHERE doc_id = ? AND status = 'active'", [model, doc_id]
+            )
+            return cur.rowcount == 1
 
     def add_alias(self, file: str, doc_id: str, reason: str, sha256: str) -> None:
         with self._tx():

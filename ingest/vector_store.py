@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
+import httpx
 from chromadb.config import Settings as ChromaSettings
 
 from ingest.models import Chunk
@@ -19,12 +21,18 @@ def make_client(settings: Settings) -> Any:
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_url:
         url = urlparse(settings.chroma_url if "//" in settings.chroma_url else f"http://{settings.chroma_url}")
-        return chromadb.HttpClient(
+        client = chromadb.HttpClient(
             host=url.hostname or "127.0.0.1",
             port=url.port or (443 if url.scheme == "https" else 8000),
             ssl=url.scheme == "https",
             settings=chroma_settings,
         )
+        # chromadb's HTTP session has no timeout (and no setting for one): a hung server would
+        # hold every request. With one, a stall becomes an error the retriever degrades on.
+        session = getattr(getattr(client, "_server", None), "_session", None)
+        if isinstance(session, httpx.Client):
+            session.timeout = httpx.Timeout(settings.chroma_timeout_s, connect=min(5.0, settings.chroma_timeout_s))
+        return client
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
 
@@ -35,13 +43,27 @@ def collection_name(base: str, model_name: str) -> str:
     return f"{base}-{slug}"[:63]
 
 
+@dataclass(frozen=True)
+class StoredVector:
+    """One entry of the collection as stored (for consistency checks; the vector itself is left out)."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+
+
 class VectorStore:
-    def __init__(self, client: Any, name: str) -> None:
+    def __init__(self, client: Any, name: str, create: bool = True) -> None:
+        """``create=False``: open an existing collection only (readers such as ``woonzorg check``
+        must not create one); chromadb raises if it does not exist."""
         self._client = client
         self.name = name
-        self._col = client.get_or_create_collection(
-            name=name, metadata={"hnsw:space": "cosine"}, embedding_function=None
-        )
+        if create:
+            self._col = client.get_or_create_collection(
+                name=name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+            )
+        else:
+            self._col = client.get_collection(name=name, embedding_function=None)
 
     def upsert(
         self, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]], metas: Sequence[dict[str, Any]]
@@ -60,15 +82,23 @@ class VectorStore:
 
     def doc_ids(self) -> set[str]:
         """Every doc_id with vectors (for reconciliation after a crash)."""
-        found: set[str] = set()
+        return {e.doc_id for e in self.entries(with_text=False) if e.doc_id}
+
+    def entries(self, with_text: bool = True, page_size: int = 5000) -> Iterator[StoredVector]:
+        """Every stored entry (id, its doc_id, optionally its text), paged so a large collection
+        never comes back in one response."""
+        include = ["metadatas", "documents"] if with_text else ["metadatas"]
         offset = 0
         while True:
-            got = self._col.get(include=["metadatas"], limit=5000, offset=offset)
-            metas = got.get("metadatas") or []
-            found.update(str(m.get("doc_id")) for m in metas if m)
-            if len(metas) < 5000:
-                return found
-            offset += 5000
+            got = self._col.get(include=include, limit=page_size, offset=offset)
+            ids = got.get("ids") or []
+            metas = got.get("metadatas") or [None] * len(ids)
+            texts = got.get("documents") or [None] * len(ids)
+            for cid, meta, text in zip(ids, metas, texts, strict=True):
+                yield StoredVector(str(cid), str((meta or {}).get("doc_id", "")), text or "")
+            if len(ids) < page_size:
+                return
+            offset += page_size
 
     def count(self) -> int:
         return int(self._col.count())

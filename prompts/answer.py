@@ -27,6 +27,12 @@ NOT_IN_EN = "Nothing found on this in: {titles}."
 ONLY_SCOPE_NL = "Over {entity} staat in deze documenten alleen iets in bredere zin: de bronnen gaan over {available}."
 ONLY_SCOPE_EN = "The documents mention {entity} only in a wider context: the sources are about {available}."
 
+# Background embedding: a document already searchable by its words, not yet by meaning.
+VECTORS_PENDING_NL = (
+    "Let op: {titles} {verb} nog niet volledig semantisch geïndexeerd; daarin is alleen op woorden gezocht."
+)
+VECTORS_PENDING_EN = "Note: {titles} {verb} not fully indexed for meaning yet; only its words were searched."
+
 LLM_FALLBACK_NOTICE_NL = (
     "Het taalmodel gaf geen bruikbaar antwoord ({reason}); dit antwoord is samengesteld uit de bronnen."
 )

@@ -28,6 +28,7 @@ from assistant.retrieval import HybridSearcher
 from assistant.search_index import SearchIndex
 from assistant.ui import STATIC_DIR
 from assistant.upload_jobs import JobQueue
+from ingest.embed_worker import EmbeddingWorker
 from ingest.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,10 @@ def create_app(settings: Settings, searcher: HybridSearcher | None = None) -> Fa
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         base = searcher or HybridSearcher(SearchIndex(settings))
         app.state.scopes = ScopedIndexes(base, settings)
+        app.state.scopes.start_polling()
+        app.state.embedding = EmbeddingWorker(settings, base.index.embedder)
+        if settings.background_embedding:
+            app.state.embedding.start()
         app.state.feedback = FeedbackStore(feedback_path(settings))
         app.state.audit = AuditLog(settings.audit_path)
         app.state.question_log = (
@@ -74,11 +79,13 @@ def create_app(settings: Settings, searcher: HybridSearcher | None = None) -> Fa
             if settings.question_log
             else None
         )
-        app.state.jobs = JobQueue(settings, base.index.embedder, app.state.audit)
+        app.state.jobs = JobQueue(settings, base.index.embedder, app.state.audit, on_change=app.state.embedding.wake)
         try:
             yield
         finally:
             app.state.jobs.stop()
+            app.state.embedding.stop()
+            app.state.scopes.stop_polling()
 
     app = FastAPI(title="Woonzorg-assistent", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
@@ -135,3 +142,8 @@ def create_app(settings: Settings, searcher: HybridSearcher | None = None) -> Fa
         app.include_router(module.router, dependencies=caller)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app built from the environment: the factory each `serve --workers N` process calls."""
+    return create_app(Settings())

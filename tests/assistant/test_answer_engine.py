@@ -15,6 +15,12 @@ from prompts.answer import MAYBE_RELEVANT_NL, REFUSAL_EN, REFUSAL_NL, REFUSAL_RE
 
 
 @pytest.fixture(scope="module")
+def searcher(searcher_per_store: HybridSearcher) -> HybridSearcher:
+    """Every test here runs against the embedded store and against a real Chroma server."""
+    return searcher_per_store
+
+
+@pytest.fixture(scope="module")
 def engine(searcher: HybridSearcher) -> AnswerEngine:
     return AnswerEngine(searcher)
 

@@ -11,6 +11,12 @@ from assistant.search_index import SearchFilters
 from evals.retrieval_recall import evaluate
 
 
+@pytest.fixture(scope="module")
+def searcher(searcher_per_store: HybridSearcher) -> HybridSearcher:
+    """Every test here runs against the embedded store and against a real Chroma server."""
+    return searcher_per_store
+
+
 @pytest.mark.parametrize(("mode", "minimum"), [("bm25", 0.85), ("dense", 0.6), ("hybrid", 0.93)])
 def test_page_recall_at_5_on_dev_questions(
     searcher: HybridSearcher, dev_questions: list[dict[str, Any]], mode: str, minimum: float

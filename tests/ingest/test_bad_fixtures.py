@@ -193,7 +193,7 @@ def test_huge_pdf_is_ingested_with_progress(tmp_path: Path) -> None:
     assert outcome.chunks > 400
     assert registry_chunks == vectors == outcome.chunks
 
-    assert progress.started == ["huge-pages.pdf"]
+    assert progress.started == ["huge-pages.pdf"] * 2  # the text phase, then its embedding
     assert progress.done == [outcome]
     assert len(progress.pages) == 400
     assert progress.pages == [(i, 400) for i in range(1, 401)]

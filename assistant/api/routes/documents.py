@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from assistant.access import is_public
 from assistant.api.deps import EngineDep, PrincipalDep, ScopesDep, SettingsDep, require
+from assistant.search_index import SearchIndex
 from assistant.upload_jobs import FileJob, JobQueue, clean_name, precheck
 from ingest.registry import DocumentRecord
 from ingest.settings import Settings
@@ -22,6 +23,12 @@ from ingest.settings import Settings
 router = APIRouter(tags=["documenten"])
 ADMIN = [require("admin")]
 _CHUNK = 1 << 20
+
+
+INDEXING_LABELS = {
+    "tekst": "tekst geïndexeerd (zoeken op woorden; semantisch zoeken volgt)",
+    "semantisch": "semantisch geïndexeerd",
+}
 
 
 class DocumentOut(BaseModel):
@@ -36,6 +43,9 @@ class DocumentOut(BaseModel):
     page_count: int
     chunk_count: int
     status: str
+    # Text goes live first (BM25, seconds after upload); vectors follow in the background.
+    indexing: Literal["tekst", "semantisch"] = "semantisch"
+    indexing_label: str = INDEXING_LABELS["semantisch"]
     access: str = "public"
     aliases: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
@@ -57,8 +67,9 @@ def _pdf_url(doc_id: str) -> str:
     return f"/documents/{doc_id}.pdf"
 
 
-def _document_out(d: DocumentRecord) -> DocumentOut:
+def _document_out(d: DocumentRecord, index: SearchIndex) -> DocumentOut:
     meta = d.meta
+    indexing = "semantisch" if index.indexing_status(d.doc_id) == "semantisch" else "tekst"
     year = meta.get("year")
     return DocumentOut(
         doc_id=d.doc_id,
@@ -72,6 +83,8 @@ def _document_out(d: DocumentRecord) -> DocumentOut:
         page_count=d.page_count,
         chunk_count=d.chunk_count,
         status=d.status,
+        indexing=indexing,
+        indexing_label=INDEXING_LABELS[indexing],
         access="public" if is_public(meta) else str(meta.get("access") or "intern"),
         aliases=d.aliases,
         warnings=d.warnings,
@@ -86,7 +99,8 @@ def _unknown(doc_id: str) -> HTTPException:
 
 @router.get("/api/documents", response_model=list[DocumentOut], summary="Geïndexeerde documenten")
 def documents(engine: EngineDep) -> list[DocumentOut]:
-    return [_document_out(d) for d in sorted(engine.index.documents.values(), key=lambda d: d.title.lower())]
+    docs = sorted(engine.index.documents.values(), key=lambda d: d.title.lower())
+    return [_document_out(d, engine.index) for d in docs]
 
 
 @router.get("/api/documents/{doc_id}", response_model=DocumentOut, summary="Eén document")
@@ -94,7 +108,7 @@ def document(doc_id: str, engine: EngineDep) -> DocumentOut:
     doc = engine.index.documents.get(doc_id)
     if doc is None:
         raise _unknown(doc_id)
-    return _document_out(doc)
+    return _document_out(doc, engine.index)
 
 
 @router.get("/api/documents/{doc_id}/pages/{n}", response_model=PageOut, summary="De opgeslagen tekst van een pagina")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -11,16 +12,28 @@ from assistant.auth import TokenStore
 
 router = APIRouter()
 
+# Degraded, not down (HTTP 200): the service still answers, with BM25 alone, so it stays in rotation.
+DENSE_UNAVAILABLE_PROBLEM_NL = (
+    "De vectoropslag (Chroma) is niet bereikbaar: er wordt alleen op trefwoorden (BM25) gezocht."
+)
+
 
 @router.get("/health")
 def health(request: Request, scopes: ScopesDep) -> dict[str, Any]:
     scopes.refresh()
     info = scopes.base.health()
-    out = {"status": "ok" if info["documents"] else "empty", "index_loaded": True}
+    problems = [DENSE_UNAVAILABLE_PROBLEM_NL] if info.get("dense") != "ok" else []
+    status = "degraded" if problems else "ok" if info["documents"] else "empty"
+    out: dict[str, Any] = {"status": status, "index_loaded": True}
+    if problems:
+        out["problems"] = problems
     tokens: TokenStore = request.app.state.tokens
     token = bearer_token(request)
     caller = tokens.authenticate(token) if tokens.configured and token else None
     if not tokens.configured or (caller is not None and caller.role != "partner"):
-        # Counts include internal documents: not for anonymous callers or partners.
+        # Counts include internal documents: not for anonymous callers or partners; so does the raw error.
         out.update(info)
+        # Which process answered (several `serve --workers`), and the background embedding's progress.
+        out["worker_pid"] = os.getpid()
+        out["embedding"] = request.app.state.embedding.snapshot()
     return out

@@ -7,14 +7,22 @@ from pydantic import BaseModel
 
 from assistant.answer_models import Evidence
 from assistant.api.deps import SearcherDep
+from assistant.dense_health import dense_use
 from assistant.search_index import SearchFilters
 
 router = APIRouter(prefix="/api")
 
 
+# Chroma was unreachable for this search: the results are BM25's alone.
+DENSE_UNAVAILABLE_SEARCH_NL = (
+    "Let op: semantisch zoeken is nu niet beschikbaar; deze resultaten zijn alleen op trefwoorden gezocht."
+)
+
+
 class SearchOut(BaseModel):
     query: str
     results: list[Evidence]
+    notices: list[str] = []  # added field: older clients ignore it
 
 
 @router.get("/search", response_model=SearchOut)
@@ -32,9 +40,11 @@ def search(
     filters = SearchFilters(
         doc_ids=doc, region=region, municipality=municipality, document_type=document_type, year=year
     )
-    hits = searcher.search(q, k=k, filters=filters, mode=mode)
+    with dense_use() as dense:
+        hits = searcher.search(q, k=k, filters=filters, mode=mode)
     return SearchOut(
         query=q,
+        notices=[DENSE_UNAVAILABLE_SEARCH_NL] if dense.missed else [],
         results=[
             Evidence(
                 file=p.file, doc_id=p.doc_id, title=p.title, page=p.page, section=p.section, text=p.text, score=p.score
