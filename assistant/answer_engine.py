@@ -280,10 +280,17 @@ class AnswerEngine:
     def _comparison_docs(self, question: str, profile: QuestionProfile, filters: SearchFilters | None) -> list[str]:
         """The documents a comparison is between: those named (or filtered), else, when it asks
         what "the documents" say, all of them."""
+        # Many candidates (a large index): keep each named kind of document, or else each
+        # document type, represented among the columns.
+        named = self.index.names.mentioned(question)
+
+        def group(doc_id: str) -> str:
+            return " ".join(named.get(doc_id, [])) or str(self.index.documents[doc_id].meta.get("document_type", ""))
+
         if filters is not None and len(filters.doc_ids or []) >= 2:
-            return relevant_documents(self, question, among=list(filters.doc_ids or []))
+            return relevant_documents(self, question, among=list(filters.doc_ids or []), group_of=group)
         if _ALL_DOCUMENTS.search(question):
-            return relevant_documents(self, question)
+            return relevant_documents(self, question, group_of=group)
         return []
 
     def _side_by_side(self, question: str, profile: QuestionProfile, doc_ids: list[str]) -> Answer:

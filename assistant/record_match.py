@@ -33,8 +33,22 @@ def best_matches(
     if not pool or total == 0:
         return []
 
+    # Every word a match needs at least one of: a term itself, or a compound's left part (both
+    # parts must be present). Records sharing none score 0 without the per-term compound test —
+    # that test over thousands of maatregelen was the slow part at 15k pages.
+    needed: set[str] = set(terms)
+
+    def note(word: str) -> bool:
+        needed.add(word)
+        return False  # never "known": is_compound_of then asks about every left part there is
+
+    for t in terms:
+        is_compound_of(t, note, min_left=4, min_right=4)
+
     def match(record: T) -> float:
         words = _words(text_of(record))
+        if words.isdisjoint(needed):
+            return 0.0
         return sum(index.idf(t) for t in terms if covers(t, words)) / total
 
     scored = sorted(((match(r), i, r) for i, r in enumerate(pool)), key=lambda x: (-x[0], x[1]))

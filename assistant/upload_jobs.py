@@ -25,6 +25,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from assistant.audit_log import AuditLog
 from assistant.auth import Principal
+from assistant.job_store import JobStore
 from ingest.pdf_reader import sniff_format
 from ingest.pipeline import ALIAS, INGESTED, REJECTED, REPLACED, FileOutcome, Ingestor
 from ingest.settings import Settings
@@ -127,6 +128,8 @@ class JobQueue:
         self.embedder = embedder  # the service's loaded model: no second copy in memory
         self.audit = audit
         self.jobs: dict[str, Job] = {}
+        # Snapshots for the other worker processes (and after this one is gone).
+        self.store = JobStore(settings.data_dir / "jobs.sqlite")
         self._queue: queue.Queue[_Work | None] = queue.Queue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -144,8 +147,22 @@ class JobQueue:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._work, name="woonzorg-jobs", daemon=True)
                 self._thread.start()
+        self.store.save(job.snapshot())
         self._queue.put(_Work(job, run))
         return job
+
+    def find(self, job_id: str) -> dict[str, Any] | None:
+        """A job's snapshot: live if this process runs it, else as another worker last stored it."""
+        with self._lock:
+            job = self.jobs.get(job_id)
+        return job.snapshot() if job is not None else self.store.get(job_id)
+
+    def recent(self) -> list[dict[str, Any]]:
+        """Newest first, across every worker process of this data dir."""
+        with self._lock:
+            live = {j.id: j.snapshot() for j in self.jobs.values()}
+        stored = [live.pop(s["id"], s) for s in self.store.recent()]
+        return sorted([*stored, *live.values()], key=lambda s: -float(s["created_at"]))
 
     def _new(self, kind: JobKind, who: Principal, target: str = "") -> Job:
         return Job(uuid.uuid4().hex, kind, who.token_id, who.role, target)
@@ -167,6 +184,7 @@ class JobQueue:
                 outcome = ingestor.ingest_file(path, {**meta, "title": meta.get("title") or _title(f.name)})
                 outcome.file = f.name
                 f.finish(outcome)
+                self.store.save(job.snapshot())
                 changed |= outcome.status in CHANGED
                 self._discard_unused(ingestor, path)
                 self.audit.record(
@@ -223,6 +241,7 @@ class JobQueue:
                 return
             job = work.job
             job.status, job.started_at = "running", time.time()
+            self.store.save(job.snapshot())
             try:
                 ingestor = self._ingestor()
                 # One lock for the change and its BM25 save: readers keep the previous version
@@ -249,6 +268,7 @@ class JobQueue:
                         f.status, f.message = REJECTED, f.message or "niet verwerkt (de taak is afgebroken)"
                 job.finished_at = time.time()
                 self._progress.current = None
+                self.store.save(job.snapshot())
 
     def _discard_unused(self, ingestor: Ingestor, path: Path) -> None:
         """A stored upload that did not become a live document's file (rejected, alias …) is removed."""
@@ -261,6 +281,7 @@ class JobQueue:
             self._thread.join(timeout=30)
         if self._worker_ingestor is not None:
             self._worker_ingestor.close()
+        self.store.close()
 
 
 def _title(name: str) -> str:

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.answer_engine import AnswerEngine
 from assistant.citations import normalise_ws
-from assistant.comparison import compare, topic_of
+from assistant.comparison import compare, relevant_documents, topic_of
 from assistant.retrieval import HybridSearcher
 from evals.answer_eval import normalise
 
@@ -70,3 +70,22 @@ def test_topic_of_strips_the_comparison_frame() -> None:
     assert topic_of("Vergelijk de aanpak van Gooi en Vechtstreek en Zuid-Kennemerland voor geclusterd wonen?") == (
         "Gooi en Vechtstreek en Zuid-Kennemerland voor geclusterd wonen"
     )
+
+
+def test_a_large_index_compares_the_most_relevant_document_of_each_group(engine: AnswerEngine) -> None:
+    # Five documents with a limit of two stand in for hundreds with a limit of six.
+    everything = relevant_documents(engine, "geclusterd wonen", limit=10)
+    assert sorted(everything) == sorted(engine.index.documents)  # within the limit: all of them
+
+    one_group = relevant_documents(engine, "geclusterd wonen", limit=2)
+    assert len(one_group) == 2  # the two whose passages rank best
+    gv, dw = _doc_id(engine, GV), _doc_id(engine, DW)
+    assert set(one_group) <= set(engine.index.documents)
+
+    # Grouped: each group's best document comes before any group's second.
+    def group(doc_id: str) -> str:
+        return "gooi" if doc_id == gv else "rest"
+
+    grouped = relevant_documents(engine, "geclusterd wonen", limit=2, group_of=group)
+    assert gv in grouped and len(grouped) == 2
+    assert dw in relevant_documents(engine, "geclusterd wonen min. 5", among=[gv, dw, _doc_id(engine, ZK)], limit=1)

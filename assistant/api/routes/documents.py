@@ -321,12 +321,12 @@ def reindex_document(
 
 @router.get("/api/jobs/{job_id}", response_model=JobOut, dependencies=ADMIN, summary="Voortgang van een taak")
 def job(job_id: str, request: Request) -> JobOut:
-    found = _jobs(request).jobs.get(job_id)
+    found = _jobs(request).find(job_id)
     if found is None:
         raise HTTPException(404, detail=f"Onbekende taak: {job_id}.")
-    return _job_out(found.snapshot())
+    return _job_out(found)
 
 
 @router.get("/api/jobs", response_model=list[JobOut], dependencies=ADMIN, summary="Recente taken")
 def jobs(request: Request) -> list[JobOut]:
-    return [_job_out(j.snapshot()) for j in reversed(list(_jobs(request).jobs.values()))]
+    return [_job_out(j) for j in _jobs(request).recent()]

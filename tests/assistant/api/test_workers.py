@@ -24,6 +24,7 @@ FIRST = (
     "woonzorgvisie-heemskerk-beverwijk-raadsvoorstel-2025.pdf",
 )
 LATER = "uitvoeringsplan-woonzorgvisie-dijk-en-waard-2025.pdf"
+UPLOADED = "strategie-woonzorgopgave-gooi-en-vechtstreek-2025.pdf"
 
 
 def _env(settings: Settings) -> dict[str, str]:
@@ -88,6 +89,28 @@ def test_two_workers_load_the_same_new_version(
         for _ in range(6):  # whichever worker answers finds the new document
             hits = httpx.get(f"{base}/api/search", params={"q": "uitvoeringsplan Dijk en Waard"}, timeout=30).json()
             assert any(h["file"] == LATER for h in hits["results"])
+
+        # An upload is run by the worker that took it; its job is visible from every worker.
+        r = httpx.post(
+            f"{base}/api/documents",
+            files=[("files", (UPLOADED, (CORPUS / UPLOADED).read_bytes(), "application/pdf"))],
+            data={"access": "public"},
+            timeout=60,
+        )
+        assert r.status_code == 202, r.text
+        deadline = time.monotonic() + 300
+        while True:
+            job = httpx.get(f"{base}{r.json()['url']}", timeout=30)  # a new connection: any worker
+            assert job.status_code == 200, job.text
+            if job.json()["status"] in ("done", "failed"):
+                break
+            assert time.monotonic() < deadline, job.json()
+            time.sleep(0.2)
+        assert job.json()["status"] == "done" and job.json()["files"][0]["status"] == "ingested"
+        for _ in range(10):  # new connections, spread over both workers: every one knows the job
+            again = httpx.get(f"{base}{r.json()['url']}", timeout=30)
+            assert again.status_code == 200 and again.json()["status"] == "done"
+            assert r.json()["id"] in [j["id"] for j in httpx.get(f"{base}/api/jobs", timeout=30).json()]
 
 
 def test_several_workers_need_a_chroma_server(tmp_path: Path) -> None:
