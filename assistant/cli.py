@@ -558,11 +558,24 @@ def documents(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 @app.command()
 def check(
     as_json: Annotated[bool, typer.Option("--json", help="Het volledige rapport als JSON op stdout.")] = False,
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Herstel wat gevonden is (vectoren, BM25, resten) en controleer opnieuw.")
+    ] = False,
 ) -> None:
     """Controleer of register, Chroma en BM25 dezelfde chunks beschrijven (exitcode 1 als dat niet zo is)."""
     from ingest.consistency import check_index
 
-    report = check_index(_settings())
+    settings = _settings()
+    report = check_index(settings)
+    if repair and not report.ok:
+        with _storage_guard(settings, MIN_FREE_INGEST):
+            ingestor = Ingestor(settings)
+            try:
+                for action in ingestor.repair(report):
+                    console.print(f"hersteld: {action}")
+            finally:
+                ingestor.close()
+        report = check_index(settings)
     if as_json:
         # Plain write, not rich: the JSON must stay parseable however wide the terminal is.
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")

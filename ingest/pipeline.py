@@ -27,6 +27,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from ingest.begrippen import extract_begrippen
 from ingest.bm25_index import Bm25Index
 from ingest.chunking import chunk_document
+from ingest.consistency import ConsistencyReport
 from ingest.embedding import make_embedder
 from ingest.embedding_cache import EmbeddingCache
 from ingest.maatregelen import check_counts, expected_counts, parse_maatregelen
@@ -197,6 +198,29 @@ class Ingestor:
         if stale:
             log.warning("reconciled %d stale document version(s)", len(stale))
         return len(stale)
+
+    def repair(self, report: ConsistencyReport) -> list[str]:
+        """Fix what ``check_index`` found that a rerun would not: vectors without a live chunk are
+        deleted; documents with missing or mismatched vectors are embedded again (cache hits:
+        only the upsert is redone); leftover versions purged; BM25 rebuilt. Returns what was done
+        (Dutch). Duplicate chunks in the registry need the file ingested again and are left."""
+        done: list[str] = []
+        with self.writing():
+            if report.leftover_docs and (purged := self.reconcile()):
+                done.append(f"{purged} achtergebleven documentversie(s) opgeruimd")
+            if report.orphan_vectors:
+                self.store.delete_ids(report.orphan_vectors)
+                done.append(f"{len(report.orphan_vectors)} verweesde vector(en) verwijderd")
+            damaged = self.registry.docs_of_chunks([*report.missing_vectors, *report.mismatched_vectors])
+            if damaged:
+                self.registry.forget_vectors(damaged)
+            if report.bm25_problem or report.bm25_stale or report.bm25_missing or report.bm25_extra:
+                self.rebuild_bm25()
+                done.append("BM25-index opnieuw opgebouwd")
+        if damaged:
+            self.embed_pending()
+            done.append(f"vectoren van {len(damaged)} document(en) opnieuw weggeschreven")
+        return done
 
     def rebuild_bm25(self) -> Bm25Index:
         with self.writing():

@@ -327,6 +327,22 @@ class Registry:
             )
             return cur.rowcount == 1
 
+    def forget_vectors(self, doc_ids: Iterable[str]) -> None:
+        """Mark documents as waiting for vectors again (a repair re-upserts them; the cache makes it cheap)."""
+        with self._tx():
+            self._db.executemany("UPDATE documents SET embedded_model = '' WHERE doc_id = ?", [(d,) for d in doc_ids])
+
+    def docs_of_chunks(self, chunk_ids: Iterable[str]) -> set[str]:
+        ids = list(chunk_ids)
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            rows = self._db.execute(
+                f"SELECT DISTINCT doc_id FROM chunks WHERE chunk_id IN ({','.join('?' * len(part))})", part
+            )
+            found.update(r[0] for r in rows)
+        return found
+
     def add_alias(self, file: str, doc_id: str, reason: str, sha256: str) -> None:
         with self._tx():
             self._db.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?, ?, ?)", [file, doc_id, reason, sha256])

@@ -77,6 +77,10 @@ class VectorStore:
                 documents=[c.text for c in chunks[part]],
             )
 
+    def delete_ids(self, chunk_ids: Sequence[str]) -> None:
+        for i in range(0, len(chunk_ids), 500):
+            self._col.delete(ids=list(chunk_ids[i : i + 500]))
+
     def delete_doc(self, doc_id: str) -> None:
         self._col.delete(where={"doc_id": doc_id})
 

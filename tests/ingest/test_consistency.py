@@ -228,3 +228,37 @@ def test_empty_data_dir_is_not_ok_and_stays_empty(tmp_path: Path, embedder: Base
     assert not report.ok
     assert "geen register" in report.problems()[0]
     assert not settings.data_dir.exists()  # a check never creates an index
+
+
+def test_repair_fixes_what_a_rerun_would_not(damaged: Settings, embedder: BaseEmbedding) -> None:
+    chunks = _chunks(damaged)
+    store = _store(damaged, embedder)
+    store._col.delete(ids=[chunks[3].chunk_id])  # missing in a document marked embedded
+    orphan = replace(chunks[0], chunk_id="orphan-in-live-doc")
+    vector = embedder.get_text_embedding(chunks[0].text)
+    store.upsert(
+        [orphan, replace(chunks[5], text="een andere tekst")],
+        [vector, vector],
+        [
+            {"doc_id": orphan.doc_id, "page": 1},
+            {"doc_id": chunks[5].doc_id, "page": chunks[5].page},
+        ],
+    )
+    (damaged.bm25_dir / "version.json").write_text(json.dumps({"version": "1"}))
+    before = _check(damaged, embedder)
+    assert before.missing_vectors and before.orphan_vectors and before.mismatched_vectors and before.bm25_stale
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WOONZORG_")}
+    env.update(WOONZORG_DATA_DIR=str(damaged.data_dir), WOONZORG_CORPUS_DIR=str(CORPUS), COLUMNS="200")
+    done = subprocess.run(
+        [str(WOONZORG), "check", "--repair", "--json"],
+        env=env,
+        cwd=damaged.data_dir.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "verweesde vector" in done.stderr and "BM25" in done.stderr
+    after = _check(damaged, embedder)
+    assert after.ok and after.vectors == after.registry_chunks == 45
