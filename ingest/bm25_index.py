@@ -12,6 +12,7 @@ import logging
 import os
 import shutil
 import time
+from collections import Counter
 from pathlib import Path
 
 import bm25s
@@ -115,6 +116,23 @@ class Bm25Index:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
         return [(self.chunk_ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def document_frequencies(self, mask: np.ndarray | None = None) -> Counter[str]:
+        """term → how many chunks contain it (only the chunks ``mask`` allows), from the posting
+        lists: each term's column of the score matrix has one entry per chunk that contains it."""
+        if self._model is None:
+            return Counter()
+        indptr = np.asarray(self._model.scores["indptr"])
+        indices = np.asarray(self._model.scores["indices"])
+        if mask is None:
+            counts = np.diff(indptr)
+        else:
+            allowed = np.concatenate([[0], np.cumsum(mask[indices], dtype=np.int64)])
+            counts = allowed[indptr[1:]] - allowed[indptr[:-1]]
+        columns = len(counts)
+        return Counter(
+            {term: int(counts[i]) for term, i in self._model.vocab_dict.items() if i < columns and counts[i] > 0}
+        )
 
     def mask_for(self, chunk_ids: set[str] | None) -> np.ndarray | None:
         if chunk_ids is None:
