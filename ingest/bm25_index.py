@@ -39,10 +39,15 @@ class Bm25Index:
     @classmethod
     def build(cls, items: list[tuple[str, str]], version: str) -> Bm25Index:
         """``items``: (chunk_id, search_text) pairs."""
+        return cls.from_tokens([(cid, tokenize(text)) for cid, text in items], version)
+
+    @classmethod
+    def from_tokens(cls, items: list[tuple[str, list[str]]], version: str) -> Bm25Index:
+        """``items``: (chunk_id, tokens) pairs, tokens as ``tokenize`` gives them."""
         if not items:
             return cls(None, [], version)
         model = bm25s.BM25(k1=1.2, b=0.75)
-        model.index([tokenize(text) or ["_"] for _, text in items], show_progress=False)
+        model.index([tokens or ["_"] for _, tokens in items], show_progress=False)
         return cls(model, [cid for cid, _ in items], version)
 
     def save(self, directory: Path) -> None:

@@ -224,9 +224,7 @@ class Ingestor:
 
     def rebuild_bm25(self) -> Bm25Index:
         with self.writing():
-            index = Bm25Index.build(
-                [(c.chunk_id, c.search_text) for c in self.registry.chunks()], self.registry.version()
-            )
+            index = Bm25Index.from_tokens(list(self.registry.chunk_tokens()), self.registry.version())
             index.save(self.settings.bm25_dir)
         return index
 

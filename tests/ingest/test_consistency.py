@@ -211,7 +211,7 @@ def test_leftover_version_and_duplicate_chunk_are_reported(damaged: Settings, em
     _sql(
         damaged,
         "INSERT INTO chunks SELECT 'copy-of-' || chunk_id, doc_id, ord, page, char_start + 1, char_end, section, kind,"
-        " text, search_text FROM chunks WHERE chunk_id = ?",
+        " text, search_text, tokens FROM chunks WHERE chunk_id = ?",
         (chunk.chunk_id,),
     )
     report = _check(damaged, embedder)
