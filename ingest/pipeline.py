@@ -238,20 +238,27 @@ class Ingestor:
             computed[doc.doc_id] = self.embed_document(doc, should_stop)
         return computed
 
+    def _vectors(
+        self, chunks: list[Chunk], should_stop: Callable[[], bool] | None = None
+    ) -> tuple[list[list[float]], int]:
+        """The chunks' vectors (cache first) and how many were computed."""
+        return self.cache.embed(
+            self.embedder.model_name,
+            [embed_text(c) for c in chunks],
+            self.embedder.get_text_embedding_batch,
+            self.settings.embed_batch_size,
+            self.progress.embedded,
+            should_stop,
+        )
+
     def embed_document(self, doc: DocumentRecord, should_stop: Callable[[], bool] | None = None) -> int:
         """Vectors for one document. The embedding itself (slow) runs without the write lock;
         the upsert and the "embedded" mark are one locked step that first checks the document
         is still live, so a document deleted or replaced meanwhile never gets orphan vectors."""
         self.progress.file_started(doc.file)
         chunks = list(self.registry.chunks([doc.doc_id]))
-        vectors, computed = self.cache.embed(
-            self.embedder.model_name,
-            [embed_text(c) for c in chunks],
-            self.embedder.get_text_embedding_batch,
-            self.settings.embed_batch_size,
-            self.progress.embedded,
-            should_stop,  # raises EmbeddingStopped: the document stays waiting, finished batches cached
-        )
+        # should_stop raises EmbeddingStopped: the document stays waiting, finished batches cached.
+        vectors, computed = self._vectors(chunks, should_stop)
         with self.writing():
             current = self.registry.get(doc.doc_id)
             if current is None or current.status != "active":
@@ -410,13 +417,7 @@ class Ingestor:
         pages = self.registry.page_texts(doc_id)
         records, warnings = extract_records(pages, doc.file, doc.title)
         chunks = list(self.registry.chunks([doc_id]))
-        vectors, computed = self.cache.embed(
-            self.embedder.model_name,
-            [embed_text(c) for c in chunks],
-            self.embedder.get_text_embedding_batch,
-            self.settings.embed_batch_size,
-            self.progress.embedded,
-        )
+        vectors, computed = self._vectors(chunks)
         self.store.upsert(chunks, vectors, [self._chroma_meta(c, doc.file, meta) for c in chunks])
         self.registry.replace_records(doc_id, records, warnings, meta)
         self.registry.mark_embedded(doc_id, self.embedder.model_name)

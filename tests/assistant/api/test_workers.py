@@ -113,30 +113,27 @@ def test_two_workers_load_the_same_new_version(
             assert r.json()["id"] in [j["id"] for j in httpx.get(f"{base}/api/jobs", timeout=30).json()]
 
 
-def test_several_workers_need_a_chroma_server(tmp_path: Path) -> None:
-    env = serve_env(tmp_path / "data")
+def _refused_serve(env: dict[str, str], cwd: Path, *args: str) -> str:
+    """Run `woonzorg serve ARGS`, expect it to refuse to start (exit 2); its stderr."""
     r = subprocess.run(
-        [str(WOONZORG), "serve", "--workers", "2", "--port", str(free_port())],
+        [str(WOONZORG), "serve", "--port", str(free_port()), *args],
         env=env,
-        cwd=tmp_path,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert r.returncode == 2
-    assert "WOONZORG_CHROMA_URL" in r.stderr and "chroma run" in r.stderr
+    assert r.returncode == 2, r.stdout + r.stderr
+    return r.stderr.replace("\n", "")
+
+
+def test_several_workers_need_a_chroma_server(tmp_path: Path) -> None:
+    err = _refused_serve(serve_env(tmp_path / "data"), tmp_path, "--workers", "2")
+    assert "WOONZORG_CHROMA_URL" in err and "chroma run" in err
 
 
 def test_serve_names_an_unreachable_chroma_server(tmp_path: Path) -> None:
     env = serve_env(tmp_path / "data")
     env["WOONZORG_CHROMA_URL"] = f"http://127.0.0.1:{free_port()}"  # nothing listens there
-    r = subprocess.run(
-        [str(WOONZORG), "serve", "--port", str(free_port())],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert r.returncode == 2
-    assert env["WOONZORG_CHROMA_URL"] in r.stderr.replace("\n", "") and "chroma run" in r.stderr
+    err = _refused_serve(env, tmp_path)
+    assert env["WOONZORG_CHROMA_URL"] in err and "chroma run" in err
