@@ -92,10 +92,10 @@ class AnswerEngine:
             answer = self._ask(question, history, filters, compare)
         if dense.missed and DENSE_UNAVAILABLE_NL not in answer.notices:
             answer.notices.insert(0, DENSE_UNAVAILABLE_NL)
-        answer.notices += self._vectors_pending(question, filters)
+        answer.notices += self._vectors_pending(answer.language, filters)
         return answer
 
-    def _vectors_pending(self, question: str, filters: SearchFilters | None) -> list[str]:
+    def _vectors_pending(self, language: str, filters: SearchFilters | None) -> list[str]:
         """A notice while documents in scope are live for BM25 but still waiting for their vectors:
         a refusal or a thin answer may then change once they are embedded."""
         scope = self.index.allowed_doc_ids(filters)
@@ -104,7 +104,7 @@ class AnswerEngine:
             return []
         more = f" en {len(waiting) - 3} andere" if len(waiting) > 3 else ""
         titles = "; ".join(f"‘{d.title}’" for d in waiting[:3]) + more
-        if analyse(question).language == "en":
+        if language == "en":  # the answer's language, as the question analysis found it
             return [P.VECTORS_PENDING_EN.format(titles=titles, verb="is" if len(waiting) == 1 else "are")]
         return [P.VECTORS_PENDING_NL.format(titles=titles, verb="is" if len(waiting) == 1 else "zijn")]
 
