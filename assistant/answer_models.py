@@ -29,6 +29,10 @@ class Citation(BaseModel):
     page: int
     quote: str  # verbatim (whitespace-normalised) text of that page
     section: str = ""
+    # Where the quote is on the page: one [x0, y0, x1, y1] per text line, as fractions (0..1) of
+    # the page's width and height, origin top-left. Filled when the citation is verified; [] = no
+    # stored positions (the page is shown without a highlight).
+    boxes: list[list[float]] = Field(default_factory=list)
 
 
 class Evidence(BaseModel):

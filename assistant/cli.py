@@ -363,11 +363,19 @@ def terms(
 ) -> None:
     """Begrippen: definities met bron; verschillende definities naast elkaar."""
     from ingest.begrippen import Begrip, differences, lookup
+    from ingest.records.begrip import conflicts, term_key
     from ingest.registry import Registry
 
     found = [Begrip(**r) for _, r in Registry(_settings().registry_path).records("begrip")]
     if term:
         found = lookup(found, term)
+    # Each term carries the notes of the documents that define it with other numbers.
+    flagged: dict[tuple[str, int, str], list[str]] = {}
+    for c in conflicts(found):
+        for side in ("a", "b"):
+            where = c[side]
+            assert isinstance(where, dict)
+            flagged.setdefault((str(where["file"]), int(where["page"]), str(c["key"])), []).append(str(c["note"]))
     rows = [
         {
             "term": b.term,
@@ -376,6 +384,10 @@ def terms(
             "page": b.page,
             "scope": b.scope,
             "aliases": b.aliases,
+            "kind": b.kind,
+            "quote": b.quote,
+            "boxes": b.boxes,
+            "conflicts": flagged.get((b.file, b.page, term_key(b.term)), []),
         }
         for b in found
     ]
@@ -617,6 +629,31 @@ def voorstellen(
         table.add_column(col, overflow="fold")
     for r in records:
         table.add_row(str(r["nr"]), r["tekst"][:200], r["thema"], r["file"], str(r["page"]))
+    out.print(table)
+
+
+@app.command()
+def cijfers(
+    q: Annotated[str | None, typer.Option("--q", help="Alleen cellen waarvan tabel, rij of kolom dit bevat.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Cellen als JSON.")] = False,
+) -> None:
+    """Getallen uit de tabellen: per cel tabel, rij, kolom, waarde, eenheid, periode, bron en vak op de pagina."""
+    from ingest.registry import Registry
+
+    records = [r for _, r in Registry(_settings().registry_path).records("cell")]
+    if q:
+        needle = q.lower()
+        records = [r for r in records if needle in f"{r['table']} {r['row']} {r['column']}".lower()]
+    if as_json:
+        out.print_json(json.dumps(records, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(records)} tabelcellen")
+    for col in ("tabel", "rij", "kolom", "waarde", "eenheid", "periode", "bestand", "p."):
+        table.add_column(col, overflow="fold")
+    for r in records:
+        table.add_row(
+            r["table"][:60], r["row"], r["column"], r["value"], r["unit"], r["period"], r["file"], str(r["page"])
+        )
     out.print(table)
 
 

@@ -39,20 +39,66 @@ def is_about_measures(profile: QuestionProfile) -> bool:
     return bool(_ABOUT_MEASURES.search(profile.text))
 
 
+_ID_WORDS = r"(?:actie(?:punt)?|maatregel|project|activiteit|punt|nr\.?|nummer)"
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "0", fold(text))
+
+
+def _distinctive(ident: str) -> bool:
+    """ "M7", "L-1", "4.2", "1d" identify a measure on their own; a bare "3" only with its word."""
+    return bool(re.search(r"\d", ident)) and not ident.isdigit()
+
+
+def _id_pattern(ident: str) -> str:
+    return rf"(?<![\w.-]){re.escape(fold(ident))}(?![\w-]|\.\d)"
+
+
+def named_ids(question: str, pool: list[Maatregel]) -> tuple[list[Maatregel], list[str]]:
+    """Records the question names by their id as the documents write them, and ids in the question
+    that look like the pool's ids but belong to no record (asked for, not there: refuse)."""
+    q = fold(question)
+    found = []
+    for m in pool:
+        if not m.id:
+            continue
+        bare = _distinctive(m.id) and re.search(_id_pattern(m.id), q)
+        worded = re.search(rf"\b{_ID_WORDS}\s*{_id_pattern(m.id)}", q)
+        if bare or worded:
+            found.append(m)
+    shapes = {_shape(m.id) for m in pool if _distinctive(m.id)}
+    tokens = set(re.findall(r"(?<![\w.-])([a-z]{0,3}[-.]?\d{1,3}[a-z]?(?:\.\d{1,2})?)(?![\w-])", q))
+    tokens |= set(re.findall(rf"\b{_ID_WORDS}\s*(\d{{1,3}}[a-z]?)\b", q))
+    have = {fold(m.id) for m in found}
+
+    def asked(t: str) -> bool:
+        return _shape(t) in shapes or (t.isdigit() and bool(re.search(rf"\b{_ID_WORDS}\s*{t}\b", q)))
+
+    missing = sorted(t for t in tokens if t not in have and asked(t))
+    # A year or a count is no id: only tokens shaped like this pool's ids, or numbers after "actie" etc.
+    missing = [t for t in missing if not re.fullmatch(r"(?:19|20)\d\d", t)]
+    # Named as the question writes them ("M14", not the folded "m14").
+    written = [w.group(0) if (w := re.search(re.escape(t), question, re.I)) else t for t in missing]
+    return found, written
+
+
 def find(profile: QuestionProfile, index: SearchIndex, doc_ids: list[str] | None) -> RecordAnswer | None:
     """The records a question asks about, or None when it is not a question records can answer."""
     files = {index.documents[d].file for d in doc_ids} if doc_ids else None
     pool = [m for m in index.maatregelen if files is None or m.file in files]
-    if not is_about_measures(profile):
+    found, missing = named_ids(profile.text, pool)
+    if not found and missing and pool is not index.maatregelen:
+        # The scope guessed from the wording must not hide a named maatregel.
+        found, missing = named_ids(profile.text, index.maatregelen)
+    if missing and not found and not (is_about_measures(profile) or re.search(rf"\b{_ID_WORDS}\b", fold(profile.text))):
+        missing = []  # "tabel 4.12" in a question about something else is no measure asked for
+    if not (found or missing) and not is_about_measures(profile):
         return None
-    wanted = [i for i in profile.ids if re.fullmatch(r"\d{1,2}[a-z]", i)]
-    if wanted and not any(m.id in wanted for m in pool):
-        pool = index.maatregelen  # the scope guessed from the wording must not hide a named maatregel
-    if not pool:
+    if not pool and not found:
         return None
-    if wanted:
-        found = [m for m in pool if m.id in wanted]
-        return RecordAnswer(found, [i for i in wanted if i not in {m.id for m in found}])
+    if found or missing:
+        return RecordAnswer(found, missing)
     if _DISTRIBUTION.search(profile.text):
         return RecordAnswer(pool, [], overview=True)
     # "… staat de trekker op PM?", "… waar RGV trekker is": a trekker the records know, named in the question.
@@ -70,8 +116,10 @@ def find(profile: QuestionProfile, index: SearchIndex, doc_ids: list[str] | None
 
 
 def describe(m: Maatregel, english: bool) -> str:
+    name = m.id_label or f"{'Measure' if english else 'Maatregel'} {m.id}"
+    what = f"{m.titel}. {m.maatregel}" if m.titel and not m.maatregel.startswith(m.titel) else m.maatregel
     parts = [
-        f"{'Measure' if english else 'Maatregel'} {m.id}: {m.maatregel}",
+        f"{name}: {what}",
         f"trekker: {m.trekker or 'niet vermeld'}",
         f"tijdspad: {m.tijdspad or 'niet vermeld'}",
     ]

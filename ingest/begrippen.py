@@ -129,6 +129,7 @@ class Begrip:
     kind: str = "definitiezin"
     quote: str = ""  # verbatim slice of the page text with the term and the start of the definition
     uncertain: list[str] = field(default_factory=list)
+    boxes: list[list[float]] = field(default_factory=list)  # quote's boxes, page fractions [x0, y0, x1, y1]
 
 
 # --------------------------------------------------------------------------- helpers

@@ -1,5 +1,9 @@
 """Maatregel matrices (Doel | Maatregel | Waar staan we nu | Tijdspad | Betrokken | Trekker) → records.
 
+Kept for what the generic path (``ingest/records/maatregel.py``) cannot do yet: a matrix whose
+cells a word processor laid out as flowing text boxes, so that positions do not show the grid
+(the Gooi en Vechtstreek strategy, 2025). It runs only when the generic path finds no measures.
+
 pypdf linearises such a table roughly row by row and cell by cell: the doel cell
 ("1) …"), then per maatregel its own cell ("a) …") followed by the status,
 tijdspad, betrokken parties and a "Trekker: X" label. Nothing marks where one
@@ -95,6 +99,9 @@ class Maatregel:
     page: int  # 1-based page where the maatregel cell starts
     quote: str  # verbatim slice of that page's text showing the row
     uncertain: list[str] = field(default_factory=list)
+    titel: str = ""  # the measure's printed title ("Woningcheck voor 75-plussers"), when it has one
+    id_label: str = ""  # the id as printed with its word: "Actie 3", "Maatregel L-1" ("" = same as id)
+    boxes: list[list[float]] = field(default_factory=list)  # quote's boxes, page fractions [x0, y0, x1, y1]
 
 
 @dataclass

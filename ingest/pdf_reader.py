@@ -1,7 +1,10 @@
-"""Open one PDF safely and extract its text page by page.
+"""Open one PDF safely and read it page by page, with positions.
 
 Every way a file can be unusable maps to one :class:`PdfRejected` reason with a
-specific Dutch message, so a batch can report it and carry on.
+specific Dutch message, so a batch can report it and carry on. pypdf checks the file
+(encryption, page tree); pypdfium2 reads it: words with boxes, blocks, and the page text
+built from them (``ingest.read``). A page without a text layer is read by OCR when
+tesseract is installed; a page OCR'd with too little confidence is kept out of answers.
 """
 
 from __future__ import annotations
@@ -12,8 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pypdfium2 as pdfium
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+
+from ingest.read.layout import PageLayout
+from ingest.read.pages import layout_pages
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +48,13 @@ class PdfRejected(Exception):
 
 @dataclass
 class ExtractedPdf:
-    pages: list[str]
+    pages: list[str]  # the stored page texts: layouts[i].text
     page_count: int
     encrypted: bool = False
     warnings: list[str] = field(default_factory=list)
+    layouts: list[PageLayout] = field(default_factory=list)
+    # 1-based pages whose OCR confidence is below the floor: stored and shown, never used to answer.
+    unreliable_pages: list[int] = field(default_factory=list)
 
 
 def sniff_format(head: bytes) -> str | None:
@@ -79,8 +89,10 @@ def read_pdf(
     max_pages: int = 2000,
     min_chars_per_page: int = 25,
     on_page: Callable[[int, int], None] | None = None,
+    ocr: bool = True,
+    ocr_min_confidence: float = 60.0,
 ) -> ExtractedPdf:
-    """Extract normalised page texts from ``path`` or raise :class:`PdfRejected`."""
+    """Read ``path`` (page texts and layouts) or raise :class:`PdfRejected`."""
     size = path.stat().st_size
     if size == 0:
         raise PdfRejected("empty", "leeg bestand (0 bytes)")
@@ -120,29 +132,47 @@ def read_pdf(
     if page_count > max_pages:
         warnings.append(f"{page_count} pagina's; alleen de eerste {max_pages} zijn verwerkt (limiet)")
 
-    pages: list[str] = []
     limit = min(page_count, max_pages)
-    for i in range(limit):
-        try:
-            raw = reader.pages[i].extract_text() or ""
-        except Exception as exc:  # one bad content stream must not lose the document
-            log.warning("%s: page %d unreadable: %s", path.name, i + 1, exc)
-            warnings.append(f"pagina {i + 1} onleesbaar")
-            raw = ""
-        pages.append(normalise_page_text(raw))
-        if on_page is not None:
-            on_page(i + 1, limit)
+    try:
+        document = pdfium.PdfDocument(str(path), password=password or None)
+    except pdfium.PdfiumError as exc:
+        raise PdfRejected("corrupt", f"beschadigde PDF ({exc})") from exc
+    try:
+        layouts = layout_pages(document, limit, on_page, min_chars=min_chars_per_page, ocr=ocr)
+    finally:
+        document.close()
+    pages = [lay.text for lay in layouts]
 
+    ocr_pages = [lay for lay in layouts if lay.ocr]
+    unreliable = [lay.page for lay in ocr_pages if (lay.confidence or 0.0) < ocr_min_confidence]
+    if ocr_pages:
+        mean = sum(lay.confidence or 0.0 for lay in ocr_pages) / len(ocr_pages)
+        listed = ", ".join(str(lay.page) for lay in ocr_pages[:10])
+        warnings.append(f"OCR op pagina {listed} (gemiddelde zekerheid {mean:.0f}%)")
+    if unreliable:
+        listed = ", ".join(map(str, unreliable[:10]))
+        warnings.append(f"pagina {listed}: OCR te onzeker (< {ocr_min_confidence:.0f}%), niet gebruikt voor antwoorden")
     total_chars = sum(len(p) for p in pages)
     if total_chars < min_chars_per_page * len(pages):
+        reason = "geen tekstlaag" if not ocr_pages else "ook met OCR te weinig tekst"
         raise PdfRejected(
             "ocr_needed",
-            f"geen tekstlaag ({total_chars} tekens op {len(pages)} pagina's): OCR nodig",
+            f"{reason} ({total_chars} tekens op {len(pages)} pagina's): OCR nodig"
+            + ("" if ocr_pages or not ocr else f" ({ocr_unavailable_reason()})"),
         )
     empty = [str(i + 1) for i, p in enumerate(pages) if len(p) < min_chars_per_page]
     if empty:
         warnings.append(f"pagina's zonder tekst (OCR nodig?): {', '.join(empty[:10])}")
-    return ExtractedPdf(pages=pages, page_count=page_count, encrypted=encrypted, warnings=warnings)
+    return ExtractedPdf(
+        pages=pages, page_count=page_count, encrypted=encrypted, warnings=warnings, layouts=layouts,
+        unreliable_pages=unreliable,
+    )
+
+
+def ocr_unavailable_reason() -> str:
+    from ingest.read.ocr import UNAVAILABLE_MESSAGE, tesseract_available
+
+    return "" if tesseract_available() else UNAVAILABLE_MESSAGE
 
 
 def _try_decrypt(reader: PdfReader, password: str) -> bool:

@@ -39,6 +39,7 @@ class Phase:
     page: int  # 1-based page of the phase line
     quote: str  # verbatim slice of that page: the phase line and the first sentence under it
     uncertain: list[str] = field(default_factory=list)
+    boxes: list[list[float]] = field(default_factory=list)  # quote's boxes, page fractions
 
 
 def _phase_match(line: Line) -> re.Match[str] | None:

@@ -15,41 +15,42 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from ingest.begrippen import extract_begrippen
 from ingest.bm25_index import Bm25Index
 from ingest.chunking import chunk_document
 from ingest.consistency import ConsistencyReport
 from ingest.embedding import make_embedder
 from ingest.embedding_cache import EmbeddingCache
-from ingest.maatregelen import check_counts, expected_counts, parse_maatregelen
 from ingest.manifest import Manifest
 from ingest.models import Chunk
 from ingest.pdf_reader import PdfRejected, read_pdf
-from ingest.phases import parse_phases
+from ingest.read.pages import rebuild_layout
+from ingest.records import ReadDocument, extract_records
 from ingest.registry import DocumentRecord, Registry
 from ingest.settings import Settings
 from ingest.storage_checks import describe_storage_error
-from ingest.tables import parse_tables
 from ingest.vector_store import VectorStore, collection_name, make_client
-from ingest.voorstellen import check_count, expected_count, parse_voorstellen
 from ingest.write_lock import held, lock_path
 
 log = logging.getLogger(__name__)
 
 # Outcome statuses (stable codes; messages are Dutch for the people reading them).
 INGESTED, REPLACED, UNCHANGED, ALIAS, REJECTED = "ingested", "replaced", "unchanged", "alias", "rejected"
-# Bump when a record extractor (maatregelen, begrippen, tables, voorstellen, phases) changes:
-# unchanged files then get their records redone from the stored pages on the next ingest.
-STRUCTURE_VERSION = 2
+# Bump when a record kind (ingest/records/) changes: unchanged files then get their records redone
+# from the stored pages and word boxes on the next ingest (no PDF read, no embeddings).
+STRUCTURE_VERSION = 3
+# Bump when the reader (ingest/read/) builds other page texts: unchanged files are then read again
+# from their PDF, chunked anew and re-embedded where their text changed (cache hits elsewhere).
+READER_VERSION = 1
 
 
 @dataclass
@@ -109,35 +110,16 @@ def embed_text(chunk: Chunk) -> str:
     )
 
 
-def extract_records(pages: list[str], file: str, title: str) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
-    """Every structured record kind of a document, and the warnings of the parsers' self-checks."""
-    warnings: list[str] = []
-    maatregelen = parse_maatregelen(pages, file)
-    expected = expected_counts(pages)
-    if maatregelen or (expected and "maatregelen" in expected):
-        # The document counts its own maatregelen: a difference is reported, never papered over.
-        warnings += [f"maatregelen: {m}" for m in check_counts(maatregelen, expected)]
-    voorstellen = parse_voorstellen(pages, file)
-    announced = expected_count(pages)
-    if voorstellen or announced is not None:
-        # Same for proposals: the document's own count and numbering are the check.
-        warnings += [f"voorstellen: {m}" for m in check_count(voorstellen, announced)]
-    records = {
-        "maatregel": [asdict(m) for m in maatregelen],
-        "begrip": [asdict(b) for b in extract_begrippen(pages, file, title)],
-        "cell": [asdict(c) for c in parse_tables(pages, file)],
-        "voorstel": [asdict(v) for v in voorstellen],
-        "phase": [asdict(p) for p in parse_phases(pages, file)],
-    }
-    return records, warnings
-
-
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def _current_reader(doc: DocumentRecord) -> bool:
+    return bool(doc.meta.get("reader_version") == READER_VERSION)
 
 
 class Ingestor:
@@ -193,8 +175,7 @@ class Ingestor:
             live = {d.doc_id for d in self.registry.documents()}
             stale |= self.store.doc_ids() - live
             for doc_id in stale:
-                self.store.delete_doc(doc_id)
-                self.registry.purge(doc_id)
+                self._purge(doc_id)
         if stale:
             log.warning("reconciled %d stale document version(s)", len(stale))
         return len(stale)
@@ -298,7 +279,8 @@ class Ingestor:
             raise PdfRejected("empty", "leeg bestand (0 bytes)")
         sha = _sha256(path)
         same_bytes = self.registry.find_active(sha256=sha)
-        if same_bytes is not None:
+        reread = same_bytes is not None and same_bytes.file == name and not _current_reader(same_bytes)
+        if same_bytes is not None and not reread:
             return self._known_bytes(name, sha, same_bytes)
         aliased = self.registry.alias_of(name, sha256=sha)
         if aliased is not None and (doc := self.registry.get(aliased)) is not None and doc.status == "active":
@@ -311,6 +293,8 @@ class Ingestor:
             max_pages=self.settings.max_pages,
             min_chars_per_page=self.settings.min_chars_per_page,
             on_page=self.progress.pages_read,
+            ocr=self.settings.ocr,
+            ocr_min_confidence=self.settings.ocr_min_confidence,
         )
         text_sha = hashlib.sha256("\f".join(extracted.pages).encode()).hexdigest()
         same_text = self.registry.find_active(text_sha256=text_sha)
@@ -328,9 +312,19 @@ class Ingestor:
         chunks = chunk_document(
             doc_id, meta["title"], extracted.pages, self.settings.chunk_max_words, self.settings.chunk_overlap_sentences
         )
-        records, structure_warnings = extract_records(extracted.pages, name, meta["title"])
+        # An OCR'd page below the confidence floor is stored (and shown) but never answers.
+        chunks = [c for c in chunks if c.page not in extracted.unreliable_pages]
+        records, structure_warnings = extract_records(
+            ReadDocument(name, meta["title"], extracted.pages, extracted.layouts)
+        )
         extracted.warnings += structure_warnings
         meta["structure_version"] = STRUCTURE_VERSION
+        meta["reader_version"] = READER_VERSION
+        meta["ocr_pages"] = [lay.page for lay in extracted.layouts if lay.ocr]
+        meta["unreliable_pages"] = extracted.unreliable_pages
+        if reread:
+            # Same file read by a newer reader: its chunk ids may change, so its old vectors go first.
+            self.store.delete_doc(doc_id)
         self.registry.stage(
             doc_id=doc_id,
             file=name,
@@ -342,14 +336,16 @@ class Ingestor:
             chunks=chunks,
             warnings=extracted.warnings,
             records=records,
+            layouts=[lay.to_json() for lay in extracted.layouts],
         )
         # Live for BM25 now (after the caller's BM25 save); vectors follow in ``embed_pending``.
         superseded = self.registry.activate(doc_id, name)
         for old in superseded:
-            self.store.delete_doc(old)
-            self.registry.purge(old)
-        status = REPLACED if superseded else INGESTED
-        message = "vervangt de vorige versie" if superseded else "geïndexeerd"
+            self._purge(old)
+        status = REPLACED if superseded or reread else INGESTED
+        message = "geïndexeerd"
+        if superseded or reread:
+            message = "vervangt de vorige versie" if superseded else "opnieuw gelezen (nieuwe leesversie)"
         if extracted.warnings:
             message += "; " + "; ".join(extracted.warnings)
         return FileOutcome(name, status, message, doc_id=doc_id, pages=len(extracted.pages), chunks=len(chunks))
@@ -368,13 +364,20 @@ class Ingestor:
     def _refresh_structure(self, doc: DocumentRecord) -> FileOutcome:
         """Same file, newer extractors: redo the records from the stored pages (no PDF read, no
         embeddings), swapped in one transaction."""
-        pages = self.registry.page_texts(doc.doc_id)
-        records, warnings = extract_records(pages, doc.file, doc.title)
+        records, warnings = extract_records(self._stored_document(doc))
         self.registry.replace_records(
             doc.doc_id, records, warnings, {**doc.meta, "structure_version": STRUCTURE_VERSION}
         )
         counts = ", ".join(f"{len(v)} {k}" for k, v in records.items() if v)
         return _outcome_for(doc.file, UNCHANGED, f"structuur opnieuw herkend ({counts or 'geen records'})", doc)
+
+    def _stored_document(self, doc: DocumentRecord) -> ReadDocument:
+        """The document as stored: page texts, and blocks rebuilt from the stored word boxes."""
+        pages = self.registry.page_texts(doc.doc_id)
+        stored = self.registry.page_layouts(doc.doc_id)
+        layouts = [rebuild_layout(s, t) if s is not None else None for s, t in zip(stored, pages, strict=True)]
+        complete = [lay for lay in layouts if lay is not None]
+        return ReadDocument(doc.file, doc.title, pages, complete if len(complete) == len(pages) else None)
 
     def _retire_own_version(self, name: str, doc_id: str) -> str:
         """``name`` now holds the content of ``doc_id`` (another file): drop ``name``'s own old version.
@@ -386,8 +389,7 @@ class Ingestor:
             return ""
         superseded = self.registry.activate(doc_id, name)  # one transaction: supersedes name's old version
         for old in superseded:
-            self.store.delete_doc(old)
-            self.registry.purge(old)
+            self._purge(old)
         return "; vervangt de vorige versie"
 
     def delete(self, doc_id: str) -> DocumentRecord | None:
@@ -399,7 +401,17 @@ class Ingestor:
                 return None
             self.registry.purge(doc_id)
             self.store.delete_doc(doc_id)
+            self._forget_page_images(doc_id)
         return doc
+
+    def _purge(self, doc_id: str) -> None:
+        self.store.delete_doc(doc_id)
+        self.registry.purge(doc_id)
+        self._forget_page_images(doc_id)
+
+    def _forget_page_images(self, doc_id: str) -> None:
+        # The service caches rendered pages per document version; a version that is gone takes them along.
+        shutil.rmtree(self.settings.data_dir / "page_images" / doc_id, ignore_errors=True)
 
     def reindex(self, doc_id: str, meta_update: dict[str, Any] | None = None) -> FileOutcome:
         """Redo a live document's records, vectors (and Chroma metadata) from its stored pages and
@@ -414,8 +426,7 @@ class Ingestor:
         if doc is None or doc.status != "active":
             return FileOutcome(doc_id, REJECTED, "onbekend document", reason="unknown")
         meta = {**doc.meta, **(meta_update or {}), "structure_version": STRUCTURE_VERSION}
-        pages = self.registry.page_texts(doc_id)
-        records, warnings = extract_records(pages, doc.file, doc.title)
+        records, warnings = extract_records(self._stored_document(doc))
         chunks = list(self.registry.chunks([doc_id]))
         vectors, computed = self._vectors(chunks)
         self.store.upsert(chunks, vectors, [self._chroma_meta(c, doc.file, meta) for c in chunks])

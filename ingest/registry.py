@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.models import Chunk
+from ingest.read.layout import StoredLayout
 from ingest.text_analysis import tokenize
 
 _SCHEMA = """
@@ -44,6 +45,7 @@ CREATE TABLE IF NOT EXISTS pages (
     doc_id TEXT NOT NULL,
     page INTEGER NOT NULL,
     text TEXT NOT NULL,
+    layout TEXT NOT NULL DEFAULT '',  -- JSON: the page's word boxes (ingest.read.layout.StoredLayout); '' = none
     PRIMARY KEY (doc_id, page)
 );
 CREATE TABLE IF NOT EXISTS chunks (
@@ -111,6 +113,9 @@ class Registry:
         # Older chunks get '' and are tokenized when BM25 is rebuilt, as before.
         if "tokens" not in {r[1] for r in self._db.execute("PRAGMA table_info(chunks)")}:
             self._db.execute("ALTER TABLE chunks ADD COLUMN tokens TEXT NOT NULL DEFAULT ''")
+        # Pages stored before positions were read have no boxes: citations then show the page without a highlight.
+        if "layout" not in {r[1] for r in self._db.execute("PRAGMA table_info(pages)")}:
+            self._db.execute("ALTER TABLE pages ADD COLUMN layout TEXT NOT NULL DEFAULT ''")
 
     # -- transactions -------------------------------------------------------------
     def _tx(self) -> _Transaction:
@@ -190,6 +195,16 @@ class Registry:
         row = self._db.execute("SELECT text FROM pages WHERE doc_id = ? AND page = ?", [doc_id, page]).fetchone()
         return row[0] if row else None
 
+    def page_layout(self, doc_id: str, page: int) -> StoredLayout | None:
+        """The word boxes of one page (None: unknown page, or stored before positions were read)."""
+        row = self._db.execute("SELECT layout FROM pages WHERE doc_id = ? AND page = ?", [doc_id, page]).fetchone()
+        return StoredLayout.from_json(json.loads(row[0])) if row and row[0] else None
+
+    def page_layouts(self, doc_id: str) -> list[StoredLayout | None]:
+        """Every page's stored word boxes, in page order (None for a page stored without them)."""
+        rows = self._db.execute("SELECT layout FROM pages WHERE doc_id = ? ORDER BY page", [doc_id])
+        return [StoredLayout.from_json(json.loads(r[0])) if r[0] else None for r in rows]
+
     def page_texts(self, doc_id: str) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT text FROM pages WHERE doc_id = ? ORDER BY page", [doc_id])]
 
@@ -254,8 +269,10 @@ class Registry:
         chunks: list[Chunk],
         warnings: list[str],
         records: dict[str, list[dict[str, Any]]] | None = None,
+        layouts: list[dict[str, Any]] | None = None,
     ) -> None:
-        """Write a new version in state ``indexing`` (invisible to retrieval)."""
+        """Write a new version in state ``indexing`` (invisible to retrieval); ``layouts``: per page,
+        ``PageLayout.to_json()``."""
         with self._tx():
             self._delete_rows(doc_id)
             self._db.execute(
@@ -273,8 +290,10 @@ class Registry:
                     time.time(),
                 ],
             )
+            boxes = [json.dumps(lay, separators=(",", ":")) for lay in layouts] if layouts else [""] * len(pages)
             self._db.executemany(
-                "INSERT INTO pages VALUES (?, ?, ?)", [(doc_id, i + 1, t) for i, t in enumerate(pages)]
+                "INSERT INTO pages (doc_id, page, text, layout) VALUES (?, ?, ?, ?)",
+                [(doc_id, i + 1, t, b) for i, (t, b) in enumerate(zip(pages, boxes, strict=True))],
             )
             self._db.executemany(
                 "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     pdf_password: str = Field("", description="User password tried on encrypted PDFs (never brute-forced).")
     max_pages: int = Field(2000, ge=1, description="Pages beyond this are skipped with a visible warning.")
     min_chars_per_page: int = Field(25, ge=0, description="Below this on average a PDF counts as scanned.")
+    ocr: bool = Field(True, description="Read pages without a text layer with tesseract (when installed).")
+    ocr_min_confidence: float = Field(
+        60.0, ge=0, le=100, description="OCR'd pages below this mean word confidence are kept out of answers."
+    )
 
     # Chunking: sized for e5-small's 512-token window and for page-exact citations.
     chunk_max_words: int = Field(140, ge=20)

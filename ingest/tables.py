@@ -1,4 +1,8 @@
-"""Numeric tables ("Tabel 4.1: …", "Tabel Bijlage 4.12: …") → one record per cell.
+"""Numeric tables ("Tabel 4.1: …", "Tabel Bijlage 4.12: …") → one record per cell, read from text lines.
+
+Kept for what the layout path (``ingest/records/cell.py``) cannot see: a table a PDF prints as
+plain lines with single spaces ("Velsen 115 445 735 1.295"), so positions show no columns (the
+Zuid-Kennemerland en IJmond woonzorgopgave, 2024; the Dijk en Waard indicator table).
 
 pypdf gives such a table as: the caption line (maybe wrapped), the column header
 with names wrapped over several short lines, then one line per row, "label n n n".
@@ -77,6 +81,7 @@ class TableCell:
     uncertain: list[str] = field(default_factory=list)
     low: float | None = None  # a range's bounds ("1000-1500" → 1000, 1500); None otherwise
     high: float | None = None
+    boxes: list[list[float]] = field(default_factory=list)  # the cell's (text path: the row's) boxes, page fractions
 
 
 @dataclass

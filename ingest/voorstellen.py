@@ -57,6 +57,7 @@ class Voorstel:
     page: int  # 1-based page of the heading
     quote: str  # verbatim slice of that page's text: heading + text on that page
     uncertain: list[str] = field(default_factory=list)
+    boxes: list[list[float]] = field(default_factory=list)  # quote's boxes, page fractions
 
 
 @dataclass

@@ -164,7 +164,9 @@ def test_terms_lists_looks_up_and_flags_differences(corpus_settings: Settings, t
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)
     assert len(rows) > 40
-    assert all(set(r) == {"term", "definition", "file", "page", "scope", "aliases"} for r in rows)
+    keys = {"term", "definition", "file", "page", "scope", "aliases", "kind", "quote", "boxes", "conflicts"}
+    assert all(set(r) == keys for r in rows)
+    assert sum(1 for r in rows if r["boxes"]) >= 0.9 * len(rows)  # terms point at their place on the page
     proc = run_cli("terms", "nul-treden woning", "--json", data_dir=corpus_settings.data_dir, cwd=tmp_path)
     first = json.loads(proc.stdout)[0]
     assert first["term"] == "Nultredenwoningen" and first["page"] == 46

@@ -26,7 +26,6 @@ REJECTED = {
     "not-a-pdf.pdf": ("not_pdf", "geen PDF (lijkt op PNG)"),
     "truncated.pdf": ("corrupt", "afgekapte PDF"),
     "encrypted.pdf": ("encrypted", "beveiligd met een wachtwoord"),
-    "scanned.pdf": ("ocr_needed", "OCR nodig"),
 }
 FAST_FILES = sorted(p.name for p in BAD.glob("*.pdf") if p.name != "huge-pages.pdf")
 
@@ -55,6 +54,16 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
         )
     finally:
         ingestor.close()
+
+
+def test_scanned_pdf_is_ingested_by_ocr(batch: Batch) -> None:
+    outcome = batch.outcomes["scanned.pdf"]
+    assert outcome.status == "ingested" and outcome.chunks > 0, outcome
+    assert "OCR op pagina 1, 2" in outcome.message
+    doc = batch.registry.get(outcome.doc_id)
+    assert doc is not None and doc.meta["ocr_pages"] == [1, 2] and doc.meta["unreliable_pages"] == []
+    layout = batch.registry.page_layout(outcome.doc_id, 1)
+    assert layout is not None and layout.ocr and (layout.confidence or 0) > 70
 
 
 def _doc_id_of(name: str) -> str:
@@ -102,8 +111,8 @@ def test_same_text_with_other_bytes_becomes_an_alias(batch: Batch) -> None:
 
 def test_only_the_good_files_are_documents(batch: Batch) -> None:
     active = {d.file: d for d in batch.registry.documents()}
-    assert sorted(active) == ["duplicate.pdf", "injection.pdf"]
-    assert [d.file for d in batch.registry.documents(status=None)] == ["duplicate.pdf", "injection.pdf"]
+    assert sorted(active) == ["duplicate.pdf", "injection.pdf", "scanned.pdf"]
+    assert [d.file for d in batch.registry.documents(status=None)] == ["duplicate.pdf", "injection.pdf", "scanned.pdf"]
     assert batch.registry.stale_doc_ids() == []
     assert batch.store.doc_ids() == {d.doc_id for d in active.values()}
     assert batch.store.count() == len(list(batch.registry.chunks()))

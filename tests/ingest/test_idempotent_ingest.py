@@ -390,3 +390,22 @@ def test_newer_extractors_redo_the_records_of_an_unchanged_file(
     assert_index_consistent(ingestor)
     [third] = ingestor.ingest_paths([corpus])  # now current: a plain no-op
     assert third.message == "al geïndexeerd (zelfde inhoud)"
+
+
+def test_a_newer_reader_reads_an_unchanged_file_again(
+    warm: tuple[Path, Settings, Ingestor], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus, _, ingestor = warm
+    _copy(CORPUS / RAADSVOORSTEL, corpus / RAADSVOORSTEL)
+    [first] = ingestor.ingest_paths([corpus])
+    chunk_ids = sorted(c.chunk_id for c in ingestor.registry.chunks())
+    # A deployment whose page texts came from an older reader: the file is read, chunked and stored anew.
+    monkeypatch.setattr("ingest.pipeline.READER_VERSION", 10_000)
+    [again] = ingestor.ingest_paths([corpus])
+    assert again.status == "replaced" and "opnieuw gelezen" in again.message
+    assert again.embedded == 0  # same texts: every vector from the cache
+    assert sorted(c.chunk_id for c in ingestor.registry.chunks()) == chunk_ids
+    assert ingestor.registry.get(first.doc_id).meta["reader_version"] == 10_000  # type: ignore[union-attr]
+    assert ingestor.store.count() == len(chunk_ids)  # the old vectors went first: none twice
+    assert_index_consistent(ingestor)
+    assert ingestor.registry.page_layout(first.doc_id, 1) is not None

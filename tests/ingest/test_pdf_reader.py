@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from ingest.pdf_reader import PdfRejected, normalise_page_text, read_pdf, sniff_format
+from ingest.read.ocr import tesseract_available
 from tests.conftest import BAD, CORPUS
 
 HANDREIKING = CORPUS / "handreiking-regionaal-afgestemde-woonzorgvisie.pdf"
@@ -73,11 +74,33 @@ def test_encrypted_pdf_with_empty_user_password_reads_without_one(handreiking_pa
     assert pdf.pages == handreiking_pages
 
 
-def test_scanned_pdf_without_text_layer_asks_for_ocr() -> None:
-    exc = _rejection(BAD / "scanned.pdf")
+def test_scanned_pdf_without_ocr_asks_for_ocr() -> None:
+    exc = _rejection(BAD / "scanned.pdf", ocr=False)
     assert exc.reason == "ocr_needed"
     assert "OCR" in exc.message
     assert "2 pagina's" in exc.message
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not tesseract_available(), reason="tesseract met nld ontbreekt: `make setup` installeert het")
+def test_scanned_pdf_is_read_by_ocr_with_words_and_boxes() -> None:
+    pdf = read_pdf(BAD / "scanned.pdf")
+    assert [lay.ocr for lay in pdf.layouts] == [True, True]
+    assert all((lay.confidence or 0) > 70 for lay in pdf.layouts)
+    assert "Heemskerk" in pdf.pages[0] and "OCR op pagina 1, 2" in " ".join(pdf.warnings)
+    assert pdf.unreliable_pages == []
+    for lay in pdf.layouts:  # every OCR'd word is a slice of the page text, with a box on the page
+        for w in lay.words:
+            assert lay.text[w.start : w.end] == w.text
+            assert 0 <= w.box.x0 < w.box.x1 <= lay.width and 0 <= w.box.y0 < w.box.y1 <= lay.height
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not tesseract_available(), reason="tesseract met nld ontbreekt: `make setup` installeert het")
+def test_ocr_pages_below_the_confidence_floor_are_flagged() -> None:
+    pdf = read_pdf(BAD / "scanned.pdf", ocr_min_confidence=99.5)
+    assert pdf.unreliable_pages == [1, 2]
+    assert any("OCR te onzeker" in w and "niet gebruikt voor antwoorden" in w for w in pdf.warnings)
 
 
 # -- good files -------------------------------------------------------------------------

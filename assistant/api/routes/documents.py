@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import threading
 import uuid
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +22,7 @@ from assistant.upload_jobs import FileJob, JobQueue, clean_name, precheck
 from ingest.registry import DocumentRecord
 from ingest.settings import Settings
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["documenten"])
 ADMIN = [require("admin")]
 _CHUNK = 1 << 20
@@ -109,6 +112,71 @@ def document(doc_id: str, engine: EngineDep) -> DocumentOut:
     if doc is None:
         raise _unknown(doc_id)
     return _document_out(doc, engine.index)
+
+
+# -- page images ----------------------------------------------------------------------------
+
+PAGE_SCALE = 1.5  # 108 dpi: sharp enough to read in the source panel, small enough to send
+# doc_id is a hash of the PDF's bytes, so an image under it never changes; private: the
+# response depends on the caller's role, a shared cache must not keep it.
+PAGE_IMAGE_CACHE = "private, max-age=31536000, immutable"
+_PDFIUM = threading.Lock()  # PDFium is not thread-safe: one render at a time per process
+
+
+def page_image_path(settings: Settings, doc_id: str, n: int) -> Path:
+    return settings.data_dir / "page_images" / doc_id / f"{n}.png"
+
+
+def render_page_png(pdf_path: Path, n: int, target: Path, scale: float = PAGE_SCALE) -> None:
+    """Render page ``n`` (1-based) of ``pdf_path`` as PNG into ``target``, atomically (temp file, rename)."""
+    import pypdfium2 as pdfium  # imported here: only this route needs PDFium
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    part = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
+    try:
+        with _PDFIUM:
+            pdf = pdfium.PdfDocument(pdf_path)
+            try:
+                page = pdf[n - 1]
+                try:
+                    image = page.render(scale=scale).to_pil()
+                finally:
+                    page.close()
+            finally:
+                pdf.close()
+        image.save(part, format="PNG", optimize=False)
+        os.replace(part, target)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+@router.get(
+    "/api/documents/{doc_id}/pages/{n}.png",
+    response_class=FileResponse,
+    summary="Een pagina als afbeelding (PNG), om het citaat op aan te wijzen",
+    responses={200: {"content": {"image/png": {}}}},
+)
+def page_image(doc_id: str, n: int, engine: EngineDep, settings: SettingsDep) -> FileResponse:
+    # The caller's scope decides: a document outside it (a partner asking for an internal one)
+    # is unknown here, exactly like its text and its PDF, and so is its cached image.
+    doc = engine.index.documents.get(doc_id)
+    if doc is None:
+        raise _unknown(doc_id)
+    if not 1 <= n <= doc.page_count:
+        raise HTTPException(404, detail=f"Pagina {n} bestaat niet in {doc.file} ({doc.page_count} pagina's).")
+    target = page_image_path(settings, doc.doc_id, n)
+    if not target.is_file():
+        path = stored_pdf(doc, settings.corpus_dir, settings.upload_dir)
+        if path is None:
+            raise HTTPException(404, detail=f"Het PDF-bestand van {doc.file} staat niet (meer) in de corpusmap.")
+        try:
+            render_page_png(path, n, target)
+        except Exception as exc:
+            log.exception("rendering page %s of %s failed", n, doc.file)
+            raise HTTPException(
+                500, detail=f"Pagina {n} van {doc.file} kon niet als afbeelding worden getoond."
+            ) from exc
+    return FileResponse(target, media_type="image/png", headers={"Cache-Control": PAGE_IMAGE_CACHE})
 
 
 @router.get("/api/documents/{doc_id}/pages/{n}", response_model=PageOut, summary="De opgeslagen tekst van een pagina")

@@ -29,6 +29,8 @@ class MaatregelOut(BaseModel):
     page: int
     quote: str
     uncertain: list[str] = Field(default_factory=list)
+    # The row on its page: [x0, y0, x1, y1] fractions of the page, origin top-left ([] = no positions).
+    boxes: list[list[float]] = Field(default_factory=list)
 
 
 @router.get("/maatregelen", response_model=list[MaatregelOut], summary="Maatregelen, te filteren")

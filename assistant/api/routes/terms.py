@@ -24,6 +24,8 @@ class TermOut(BaseModel):
     quote: str
     aliases: list[str] = Field(default_factory=list)
     differs: bool = False  # another document (or scope) defines a matching term differently
+    # The quote on its page: [x0, y0, x1, y1] fractions of the page, origin top-left ([] = no positions).
+    boxes: list[list[float]] = Field(default_factory=list)
 
 
 class TermsOut(BaseModel):
@@ -57,6 +59,7 @@ def _terms(index: SearchIndex, query: str, found: list[Begrip], pool_of: dict[in
                 quote=b.quote,
                 aliases=b.aliases,
                 differs=differs,
+                boxes=b.boxes,
             )
         )
     return TermsOut(query=query, terms=out, differences=differences(found) if query else [])

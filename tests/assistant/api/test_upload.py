@@ -31,7 +31,7 @@ EXPECTED = {
     "not-a-pdf.pdf": ("rejected", "not_pdf"),
     "truncated.pdf": ("rejected", "corrupt"),
     "encrypted.pdf": ("rejected", "encrypted"),
-    "scanned.pdf": ("rejected", "ocr_needed"),
+    "scanned.pdf": ("ingested", ""),  # read by OCR
     "encrypted-nopass.pdf": ("alias", ""),  # same text as the handreiking, other bytes
     "duplicate.pdf": ("alias", ""),  # same bytes as the handreiking
     "injection.pdf": ("ingested", ""),
@@ -110,7 +110,7 @@ def index_state(settings: Settings) -> dict[str, Any]:
 def test_rejected_uploads_leave_the_index_as_it_was(client: TestClient, small_settings: Settings) -> None:
     before = index_state(small_settings)
     vectors = client.get("/health", headers=auth("admin")).json()["vectors"]
-    bad = ["empty.pdf", "not-a-pdf.pdf", "truncated.pdf", "encrypted.pdf", "scanned.pdf"]
+    bad = ["empty.pdf", "not-a-pdf.pdf", "truncated.pdf", "encrypted.pdf"]
     job = upload(client, [(n, (BAD / n).read_bytes()) for n in bad], access="public")
     assert job["status"] == "done"
     got = {f["name"]: (f["status"], f["reason"]) for f in job["files"]}
@@ -139,8 +139,11 @@ def test_every_bad_fixture_gets_the_cli_outcome(client: TestClient, small_settin
     assert "1 miljoen" not in answer["answer"] or "instructie" in answer["answer"].lower()
     # The stored file is named by its hash, the display name is the client's.
     assert (small_settings.upload_dir / memo["file"]).is_file() and len(Path(memo["file"]).stem) == 64
-    # Alias uploads and rejected ones leave no file behind.
-    assert sorted(p.name for p in small_settings.upload_dir.glob("*.pdf")) == [memo["file"]]
+    # Alias uploads and rejected ones leave no file behind; the two ingested ones (the memo and the
+    # scan read by OCR) are kept.
+    kept = {d["file"] for d in docs if (small_settings.upload_dir / d["file"]).is_file()}
+    assert len(kept) == 2 and memo["file"] in kept
+    assert {p.name for p in small_settings.upload_dir.glob("*.pdf")} == kept
     # The PDF is served from the upload dir.
     pdf = client.get(memo["pdf_url"], headers=auth("partner"))
     assert pdf.status_code == 200 and pdf.content == (BAD / "injection.pdf").read_bytes()
@@ -160,7 +163,9 @@ def test_names_sizes_and_magic_bytes(client: TestClient, small_settings: Setting
     files = job["files"]
     assert files[0]["name"] == "passwd.pdf" and files[0]["status"] == "unchanged"  # same bytes as before
     assert (files[1]["status"], files[1]["reason"], files[1]["message"]) == (
-        "rejected", "not_pdf", "geen PDF (lijkt op PNG)"
+        "rejected",
+        "not_pdf",
+        "geen PDF (lijkt op PNG)",
     )
     assert (files[2]["status"], files[2]["reason"]) == ("rejected", "too_large")
     assert not any(".." in p.name or p.name == "passwd.pdf" for p in small_settings.upload_dir.rglob("*"))
@@ -207,8 +212,12 @@ def test_upload_as_intern_then_reindex_and_delete(client: TestClient, small_sett
 def test_audit_log_records_admin_actions(client: TestClient, small_settings: Settings, tmp_path: Path) -> None:
     env = token_env(small_settings)
     r = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "audit", "--json"], env=env, cwd=tmp_path,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "assistant.cli", "audit", "--json"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert r.returncode == 0, r.stderr
     entries = json.loads(r.stdout)

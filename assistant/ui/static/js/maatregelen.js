@@ -1,4 +1,4 @@
-// Maatregelen: filtered by the API, sorted here; each row opens its page.
+// Maatregelen: filtered by the API, sorted here; each row opens its page, the row marked on it.
 import { getJson } from "./api.js";
 import { h } from "./dom.js";
 import { showSource } from "./sources.js";
@@ -113,11 +113,16 @@ function render() {
         h("td", {}, r.betrokken.join(", ") || "—"),
         h("td", {}, r.status || "—"),
         h("td", { class: "doc" },
+          h("span", { class: "doc-title" }, r.title),
+          " ",
+          // The name starts with the visible text (WCAG 2.5.3), then says which row it is.
           h("button", {
             type: "button", class: "link-button source-link",
-            "aria-label": `Toon ${r.title}, pagina ${r.page} (maatregel ${r.id})`,
-            onclick: (ev) => showSource({ doc_id: r.doc_id, page: r.page, quote: r.quote }, ev.currentTarget),
-          }, `${r.title}, p. ${r.page}`))),
+            "aria-label": `Toon pagina ${r.page} van ${r.title} (maatregel ${r.id})`,
+            onclick: (ev) =>
+              showSource({ doc_id: r.doc_id, page: r.page, quote: r.quote, boxes: r.boxes, title: r.title, file: r.file },
+                ev.currentTarget),
+          }, `Toon pagina ${r.page}`))),
     ),
   );
   const n = rows.length;

@@ -35,7 +35,9 @@ async function search() {
 }
 
 function card(t) {
-  const source = { doc_id: t.doc_id, page: t.page, quote: t.quote || t.definition, title: t.title, file: t.file };
+  const source = {
+    doc_id: t.doc_id, page: t.page, quote: t.quote || t.definition, boxes: t.boxes, title: t.title, file: t.file,
+  };
   return h(
     "article",
     { class: `term-card${t.differs ? " differs" : ""}` },
@@ -46,8 +48,11 @@ function card(t) {
       { class: "term-source" },
       h("span", {}, `Bron: ${t.scope} — ${t.file}, p. ${t.page}`),
       " ",
-      h("button", { type: "button", class: "link-button source-link", onclick: (ev) => showSource(source, ev.currentTarget) },
-        "Toon pagina"),
+      h("button", {
+        type: "button", class: "link-button source-link",
+        "aria-label": `Toon pagina ${t.page} van ${t.title || t.file} (${t.term})`,
+        onclick: (ev) => showSource(source, ev.currentTarget),
+      }, `Toon pagina ${t.page}`),
       " ",
       h("a", { href: `/documents/${encodeURIComponent(t.doc_id)}.pdf#page=${t.page}`, target: "_blank", rel: "noopener" },
         `PDF p. ${t.page}`),

@@ -1,0 +1,134 @@
+"""Reading by layout on synthetic pages: columns, tables (ruled, borderless, over two pages),
+lists and headings — and the page text whose offsets map every word back to its box."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.read.layout import Block, PageLayout
+from ingest.read.pages import read_layouts
+from tests.pdf_pages import html_page, print_pdf
+
+pytestmark = pytest.mark.slow
+
+
+def _read(tmp_path: Path, body: str, css: str = "") -> list[PageLayout]:
+    return read_layouts(print_pdf(html_page(body, css), tmp_path, "page.pdf"))
+
+
+def _tables(layouts: list[PageLayout]) -> list[Block]:
+    return [b for lay in layouts for b in lay.blocks if b.kind == "table"]
+
+
+def _assert_offsets(layout: PageLayout) -> None:
+    for w in layout.words:
+        assert layout.text[w.start : w.end] == w.text
+
+
+COLUMN_TEXT = [
+    f"Zin {n} over de wijk: bewoners {n} praten hier samen over zorg, wonen, buren, vervoer en de "
+    f"toekomst van het dorp, zodat iedereen weet wat er speelt in buurt {n}."
+    for n in range(1, 13)
+]
+
+
+def test_two_newspaper_columns_are_read_column_by_column(tmp_path: Path) -> None:
+    paras = "".join(f"<p>{t}</p>" for t in COLUMN_TEXT)
+    body = f"<h1>Samen oud worden in Veldhoven-Noord</h1><div style='columns:2;column-gap:12mm'>{paras}</div>"
+    [page] = _read(tmp_path, body)
+    _assert_offsets(page)
+    text = " ".join(page.text.split())
+    positions = [text.find(f"Zin {n} over") for n in range(1, 13)]
+    assert all(p >= 0 for p in positions), text
+    assert positions == sorted(positions), "de rechterkolom mag pas na de linkerkolom komen"
+    assert text.find("Samen oud worden") < positions[0]
+    # Each paragraph is one block: the column does not split it, and the neighbour column does not join it.
+    paragraphs = [b for b in page.blocks if b.kind == "paragraph"]
+    assert len(paragraphs) == 12
+    assert all(b.text.count("Zin ") == 1 for b in paragraphs)
+
+
+def _rows(n: int) -> str:
+    return "".join(
+        f"<tr><td>Kern {chr(65 + i)}</td><td>{100 + i}</td><td>{200 + 3 * i}</td><td>{40 + i}%</td></tr>"
+        for i in range(n)
+    )
+
+
+def test_ruled_numeric_table_has_header_rows_and_columns(tmp_path: Path) -> None:
+    table = (
+        "<table style='border:1px solid #000' border='1'><tr><th>Kern</th><th>Huurwoningen</th>"
+        f"<th>Koopwoningen</th><th>Aandeel ouderen</th></tr>{_rows(5)}</table>"
+    )
+    [page] = _read(tmp_path, f"<h2>Tabel 1 Voorraad per kern</h2>{table}<p>Bron: eigen telling.</p>")
+    [t] = _tables([page])
+    assert t.header == ["Kern", "Huurwoningen", "Koopwoningen", "Aandeel ouderen"]
+    assert len(t.rows) == 5
+    assert [c.text for c in t.rows[2]] == ["Kern C", "102", "206", "42%"]
+    _assert_offsets(page)
+
+
+def test_borderless_table_with_close_columns(tmp_path: Path) -> None:
+    css = "td, th { padding: 1pt 3pt; } th { font-weight: bold; }"
+    rows = "".join(
+        f"<tr><td>Project {i}</td><td>Team Wonen</td><td>Q{i} 2027</td><td>loopt</td></tr>" for i in range(1, 5)
+    )
+    table = f"<table style='width:auto'><tr><th>Wat</th><th>Wie</th><th>Wanneer</th><th>Stand</th></tr>{rows}</table>"
+    [page] = _read(tmp_path, table, css)
+    [t] = _tables([page])
+    assert t.header == ["Wat", "Wie", "Wanneer", "Stand"]
+    assert [c.text for c in t.rows[0]] == ["Project 1", "Team Wonen", "Q1 2027", "loopt"]
+
+
+def test_a_table_that_runs_over_the_page_without_repeating_its_header_is_one_table(tmp_path: Path) -> None:
+    # Rows tall enough that the table breaks onto a second page; the header is an ordinary first
+    # row (no <thead>), so the browser does not repeat it on page 2.
+    long_text = "Een lange omschrijving van de activiteit die over meerdere regels doorloopt in de cel. " * 3
+    rows = "".join(
+        f"<tr><td><b>A{i}</b> {long_text}</td><td>Gemeente Oosterbeek</td><td>{2026 + i % 3}</td></tr>"
+        for i in range(1, 15)
+    )
+    table = (
+        "<table style='border-top:1px solid #000;border-bottom:1px solid #000'>"
+        f"<tr style='border-bottom:1px solid #000'><td><b>Activiteit</b></td><td><b>Eigenaar</b></td>"
+        f"<td><b>Gereed</b></td></tr>{rows}</table>"
+    )
+    layouts = _read(tmp_path, table)
+    assert len(layouts) >= 2
+    tables = _tables(layouts)
+    first = next(t for t in tables if t.page == 1)
+    second = next(t for t in tables if t.page == 2)
+    assert first.header == ["Activiteit", "Eigenaar", "Gereed"]
+    assert second.continued and second.header == first.header
+    ids = [r[0].text.split()[0] for t in (first, second) for r in t.rows]
+    assert ids == [f"A{i}" for i in range(1, 15)]
+
+
+def test_list_items_and_headings(tmp_path: Path) -> None:
+    body = (
+        "<h2>Onze speerpunten</h2><p>Wij werken aan drie speerpunten:</p>"
+        "<ul><li>Meer geschikte woningen in elke kern, ook voor mensen met een kleine beurs.</li>"
+        "<li>Hulp dichtbij, met een vast aanspreekpunt in de wijk.</li>"
+        "<li>Ontmoeting in het dorpshuis, elke week.</li></ul><p>Daarna volgt de uitwerking.</p>"
+    )
+    [page] = _read(tmp_path, body)
+    kinds = [b.kind for b in page.blocks]
+    assert kinds[0] == "heading" and "list" in kinds
+    [lst] = [b for b in page.blocks if b.kind == "list"]
+    assert len(lst.items) == 3
+    assert lst.items[1][0].text.startswith("• Hulp dichtbij") or "Hulp dichtbij" in lst.items[1][0].text
+
+
+def test_boxes_of_a_span_cover_its_words(tmp_path: Path) -> None:
+    [page] = _read(tmp_path, "<p>Eerste zin staat hier.</p><p>De gemeente bouwt tachtig nultredenwoningen.</p>")
+    stored = page.stored()
+    start = page.text.index("tachtig")
+    end = start + len("tachtig nultredenwoningen")
+    [box] = stored.boxes(start, end)
+    words = [w for w in page.words if w.text in ("tachtig", "nultredenwoningen.")]
+    assert box.x0 == pytest.approx(words[0].box.x0, abs=0.2) and box.x1 == pytest.approx(words[1].box.x1, abs=0.2)
+    assert box.y0 == pytest.approx(words[0].box.y0, abs=0.2)
+    fractions = stored.scaled_boxes(start, end)[0]
+    assert all(0 <= v <= 1 for v in fractions)
