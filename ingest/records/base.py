@@ -8,11 +8,20 @@ pipeline loops over ``registered()``; nothing else lists the kinds.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, is_dataclass
-from typing import Any, Protocol
+from dataclasses import asdict, dataclass, field, is_dataclass
+from typing import Any, Protocol, TypeVar
 
 from ingest.read.blocks import in_margin
-from ingest.read.layout import Block, PageLayout
+from ingest.read.layout import Block, PageLayout, StoredLayout
+
+
+class _Quoted(Protocol):
+    page: int
+    quote: str
+    boxes: list[list[float]]
+
+
+R = TypeVar("R", bound=_Quoted)
 
 
 @dataclass
@@ -23,6 +32,7 @@ class ReadDocument:
     title: str
     pages: list[str]  # the stored page texts (PageLayout.text when layouts are present)
     layouts: list[PageLayout] | None = None  # None: only the stored text is available
+    _stored: dict[int, StoredLayout] = field(default_factory=dict, init=False, repr=False)
 
     def blocks(self, body_only: bool = False) -> list[Block]:
         """Every block in reading order; ``body_only`` leaves out running headers and footers."""
@@ -32,7 +42,16 @@ class ReadDocument:
         """Boxes of ``pages[page-1][start:end]`` as page fractions ([] without a layout)."""
         if not self.layouts or not 1 <= page <= len(self.layouts):
             return []
-        return self.layouts[page - 1].stored().scaled_boxes(start, end)
+        # One storage form per page, made once: records ask for boxes many times per page.
+        if page not in self._stored:
+            self._stored[page] = self.layouts[page - 1].stored()
+        return self._stored[page].scaled_boxes(start, end)
+
+    def placed(self, records: list[R]) -> list[R]:
+        """Records found in the text alone (page + verbatim quote), given the boxes of their quote."""
+        for r in records:
+            r.boxes = self.locate(r.page, r.quote)
+        return records
 
     def locate(self, page: int, quote: str) -> list[list[float]]:
         """Boxes of a verbatim quote on ``page`` ([] when it is not found there)."""

@@ -157,12 +157,10 @@ class BegripKind:
                 found += run
             run = []
         taken = {(b.page, fold(b.term)) for b in found}
-        for b in extract_begrippen(doc.pages, doc.file, doc.title):
-            if (b.page, fold(b.term)) in taken:
-                continue
-            b.boxes = doc.locate(b.page, b.quote)
-            found.append(b)
-        return found
+        sentences = [
+            b for b in extract_begrippen(doc.pages, doc.file, doc.title) if (b.page, fold(b.term)) not in taken
+        ]
+        return found + doc.placed(sentences)
 
     def check(self, doc: ReadDocument, records: list[Begrip]) -> list[str]:
         return []

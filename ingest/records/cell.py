@@ -79,12 +79,8 @@ class CellKind:
             previous = block
         # Text-line tables: only rows the layout did not already give as cells.
         seen = {(c.page, c.quote) for c in found}
-        for c in parse_tables(doc.pages, doc.file):
-            if any(p == c.page and c.quote in q for p, q in seen):
-                continue
-            c.boxes = doc.locate(c.page, c.quote)
-            found.append(c)
-        return found
+        lines = [c for c in parse_tables(doc.pages, doc.file) if not any(p == c.page and c.quote in q for p, q in seen)]
+        return found + doc.placed(lines)
 
     def check(self, doc: ReadDocument, records: list[TableCell]) -> list[str]:
         return []

@@ -18,10 +18,7 @@ class VoorstelKind:
     name = "voorstel"
 
     def extract(self, doc: ReadDocument) -> list[Voorstel]:
-        found = parse_voorstellen(doc.pages, doc.file)
-        for v in found:
-            v.boxes = doc.locate(v.page, v.quote)
-        return found
+        return doc.placed(parse_voorstellen(doc.pages, doc.file))
 
     def check(self, doc: ReadDocument, records: list[Voorstel]) -> list[str]:
         announced = expected_count(doc.pages)
@@ -34,10 +31,7 @@ class PhaseKind:
     name = "phase"
 
     def extract(self, doc: ReadDocument) -> list[Phase]:
-        found = parse_phases(doc.pages, doc.file)
-        for p in found:
-            p.boxes = doc.locate(p.page, p.quote)
-        return found
+        return doc.placed(parse_phases(doc.pages, doc.file))
 
     def check(self, doc: ReadDocument, records: list[Phase]) -> list[str]:
         return []

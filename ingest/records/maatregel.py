@@ -89,6 +89,39 @@ def _title_and_text(lines: list[Line], ident_label: str) -> tuple[str, str]:
     return (text[: m.start()] if m and m.start() < 160 else ""), text
 
 
+def _record(
+    doc: ReadDocument,
+    page: int,
+    span: tuple[int, int],
+    ident: str,
+    label: str,
+    heading: str,
+    doel: str,
+    text: str,
+    titel: str,
+    values: dict[str, str],
+) -> Maatregel:
+    """One measure from its place on the page and its field values (however they were found)."""
+    start, end = span
+    return Maatregel(
+        id=ident,
+        actielijn=heading,
+        doel_nr=0,
+        doel=doel,
+        maatregel=text,
+        status=values.get("status", ""),
+        tijdspad=values.get("tijdspad", ""),
+        betrokken=_split_parties(values.get("betrokken", "")),
+        trekker=values.get("trekker", ""),
+        file=doc.file,
+        page=page,
+        quote=doc.pages[page - 1][start:end],
+        titel=titel,
+        id_label=label if label != ident else "",
+        boxes=doc.boxes(page, start, end),
+    )
+
+
 # --------------------------------------------------------------------------- tables with headers
 
 
@@ -101,7 +134,6 @@ def _from_table(doc: ReadDocument, block: Block, heading: str) -> list[Maatregel
         measure_col = next((k for k in range(len(block.header)) if k not in fields), 0)
     out: list[Maatregel] = []
     doel = ""
-    page_text = doc.pages[block.page - 1]
     for row in block.rows:
         cells: dict[int, Cell] = {c.column: c for c in row}
         values = {f: _clean(_lines_text(cells[k].lines)) for k, f in fields.items() if k in cells and k != measure_col}
@@ -113,25 +145,7 @@ def _from_table(doc: ReadDocument, block: Block, heading: str) -> list[Maatregel
         titel, text = _title_and_text(main.lines, label or ident)
         start = min(c.span[0] for c in row)
         end = max(c.span[1] for c in row)
-        out.append(
-            Maatregel(
-                id=ident,
-                actielijn=heading,
-                doel_nr=0,
-                doel=doel,
-                maatregel=text,
-                status=values.get("status", ""),
-                tijdspad=values.get("tijdspad", ""),
-                betrokken=_split_parties(values.get("betrokken", "")),
-                trekker=values.get("trekker", ""),
-                file=doc.file,
-                page=block.page,
-                quote=page_text[start:end],
-                titel=titel,
-                id_label=label if label != ident else "",
-                boxes=doc.boxes(block.page, start, end),
-            )
-        )
+        out.append(_record(doc, block.page, (start, end), ident, label, heading, doel, text, titel, values))
     return out
 
 
@@ -172,23 +186,8 @@ def _from_unit(doc: ReadDocument, unit: _Unit) -> Maatregel | None:
     text = text if text else _clean(body[:first_label])
     if not lead_text and (label or ident) and text.startswith(label or ident):
         text = text[len(label or ident) :].lstrip(" .")
-    return Maatregel(
-        id=ident,
-        actielijn=unit.heading,
-        doel_nr=0,
-        doel=values.get("doel", ""),
-        maatregel=_cut_labels(text),
-        status=values.get("status", ""),
-        tijdspad=values.get("tijdspad", ""),
-        betrokken=_split_parties(values.get("betrokken", "")),
-        trekker=values.get("trekker", ""),
-        file=doc.file,
-        page=unit.page,
-        quote=page_text[start:end],
-        titel=titel,
-        id_label=label if label != ident else "",
-        boxes=doc.boxes(unit.page, start, end),
-    )
+    doel, text = values.get("doel", ""), _cut_labels(text)
+    return _record(doc, unit.page, (start, end), ident, label, unit.heading, doel, text, titel, values)
 
 
 def _cut_labels(text: str) -> str:
@@ -262,11 +261,7 @@ class MaatregelKind:
             for unit in _units(doc):
                 if (m := _from_unit(doc, unit)) is not None:
                     found.append(m)
-        if not found:
-            found = parse_maatregelen(doc.pages, doc.file)
-            for m in found:
-                m.boxes = doc.locate(m.page, m.quote)
-        return found
+        return found or doc.placed(parse_maatregelen(doc.pages, doc.file))
 
     def check(self, doc: ReadDocument, records: list[Maatregel]) -> list[str]:
         expected = expected_counts(doc.pages)

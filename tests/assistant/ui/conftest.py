@@ -32,10 +32,11 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture
-def page(browser: Browser, live_url: str, artifacts: Path, request: pytest.FixtureRequest) -> Iterator[Page]:
+def app_page(browser: Browser, live_url: str, artifacts: Path, name: str, **context_options: object) -> Iterator[Page]:
     """The chat page, loaded; fails the test on a JS error or any request off the app (no CDN)."""
-    context = browser.new_context(base_url=live_url, viewport={"width": 1400, "height": 1000}, locale="nl-NL")
+    context = browser.new_context(
+        base_url=live_url, viewport={"width": 1400, "height": 1000}, locale="nl-NL", **context_options
+    )
     problems: list[str] = []
 
     def only_the_app(route: Route, req: Request) -> None:
@@ -56,6 +57,11 @@ def page(browser: Browser, live_url: str, artifacts: Path, request: pytest.Fixtu
         yield p
     finally:
         # The last state of every test, passed or not, to look at.
-        p.screenshot(path=str(artifacts / f"{request.node.name}-end.png"), full_page=True)
+        p.screenshot(path=str(artifacts / f"{name}-end.png"), full_page=True)
         context.close()
     assert not problems, problems
+
+
+@pytest.fixture
+def page(browser: Browser, live_url: str, artifacts: Path, request: pytest.FixtureRequest) -> Iterator[Page]:
+    yield from app_page(browser, live_url, artifacts, request.node.name)

@@ -18,11 +18,12 @@ from typing import Any
 import httpx
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Locator, Page, Request, Route, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from ingest.read.layout import StoredLayout
 from ingest.registry import Registry
 from ingest.settings import Settings
+from tests.assistant.ui.conftest import app_page
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -35,33 +36,8 @@ Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 in CSS pixels of the 
 
 @pytest.fixture
 def viewer(browser: Browser, live_url: str, artifacts: Path, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """The chat page with the CSP bypassed (axe is injected as an inline script); like ``page``
-    otherwise: a JS error, a console error or a request off the app fails the test."""
-    context = browser.new_context(
-        base_url=live_url, viewport={"width": 1400, "height": 1000}, locale="nl-NL", bypass_csp=True
-    )
-    problems: list[str] = []
-
-    def only_the_app(route: Route, req: Request) -> None:
-        if req.url.startswith(live_url):
-            route.continue_()
-        else:
-            problems.append(f"request off the app: {req.url}")
-            route.abort()
-
-    context.route("**/*", only_the_app)
-    p = context.new_page()
-    p.set_default_timeout(60_000)
-    p.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    p.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    p.goto("/")
-    expect(p.locator("body")).to_have_attribute("data-ready", "true")
-    try:
-        yield p
-    finally:
-        p.screenshot(path=str(artifacts / f"{request.node.name}-end.png"), full_page=True)
-        context.close()
-    assert not problems, problems
+    """The chat page with the CSP bypassed (axe is injected as an inline script); like ``page`` otherwise."""
+    yield from app_page(browser, live_url, artifacts, request.node.name, bypass_csp=True)
 
 
 def ask(page: Page, question: str) -> Locator:

@@ -8,10 +8,8 @@ image must find the same words at the same places.
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pypdfium2
 import pytest
@@ -19,13 +17,13 @@ import pytest
 from ingest.read.layout import Box, Word
 from ingest.read.ocr import OcrResult, OcrUnavailable, ocr_page, tesseract_available
 from tests.conftest import BAD
+from tests.pdf_pages import print_pdf
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not tesseract_available(), reason="tesseract met nld ontbreekt: `make ocr` installeert het"),
 ]
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCAN_DPI = 200
 HTML = """<!doctype html>
 <html lang="nl"><head><meta charset="utf-8"><style>
@@ -100,21 +98,10 @@ def text_layer_words(page: pypdfium2.PdfPage) -> list[Word]:
     return words
 
 
-def print_to_pdf(html: Path, pdf: Path, profile: Path) -> None:
-    cmd = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-           f"--user-data-dir={profile}", f"--print-to-pdf={pdf}", html.as_uri()]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
-    assert pdf.exists() and pdf.stat().st_size > 0, f"Chromium maakte geen PDF: {proc.stderr[-1000:]}"
-
-
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synthetic]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} ontbreekt: `make test` installeert Chromium uit de Debian-pakketten")
     tmp = tmp_path_factory.mktemp("ocr")
-    html, text_pdf, scan_pdf = tmp / "page.html", tmp / "text.pdf", tmp / "scan.pdf"
-    html.write_text(HTML, encoding="utf-8")
-    print_to_pdf(html, text_pdf, tmp / "chromium-profile")
+    text_pdf, scan_pdf = print_pdf(HTML, tmp, "text.pdf"), tmp / "scan.pdf"
 
     text_doc = pypdfium2.PdfDocument(text_pdf)
     truth = text_layer_words(text_doc[0])
@@ -158,6 +145,7 @@ def test_ocr_boxes_land_on_the_text_layer_boxes(synthetic: Synthetic) -> None:
     for word in DISTINCTIVE:
         t, o = truth[word], ocr[word]
         assert iou(t.box, o.box) > 0.5 or centre_inside(o.box, t.box), (word, t.box, o.box, iou(t.box, o.box))
+
 
 def test_ocr_estimates_the_font_size(synthetic: Synthetic) -> None:
     # The HTML sets the heading at 22 pt and the body at 14 pt; every word of a line gets its line's size.
