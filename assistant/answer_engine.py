@@ -8,16 +8,18 @@ import time
 
 from assistant import glossary_answers, maatregel_answers, plan_answers, table_answers
 from assistant.answer_models import Answer, Citation, Evidence, Turn
+from assistant.answering.followup import is_follow_up
+from assistant.answering.units import UNITS, PageUnits
 from assistant.citations import normalise_ws, valid_citations
 from assistant.comparison import CAPPED_NL, compare, relevant_documents, renumber
 from assistant.dense_health import dense_use
 from assistant.english_terms import dutch_terms
 from assistant.extractive import (
+    CONTINUES,
     ROW_START,
     Candidate,
-    anchor_terms,
     candidates,
-    coverage,
+    evidence_support,
     expand_row,
     extend_span,
     has_expected_value,
@@ -26,7 +28,6 @@ from assistant.extractive import (
     prefer_definitions,
     score,
     select,
-    value_near_anchor,
 )
 from assistant.instruction_guard import is_instruction_like
 from assistant.llm_answer import LlmAnswerer
@@ -36,6 +37,7 @@ from assistant.retrieval import HybridSearcher, Passage
 from assistant.search_index import SearchFilters
 from ingest.begrippen import Begrip, differences, lookup_scored
 from ingest.chunking import split_units
+from ingest.records.labels import SYNONYMS
 from ingest.settings import Settings
 from ingest.text_analysis import fold, tokenize
 from prompts import answer as P
@@ -44,9 +46,6 @@ from prompts import answer as P
 DENSE_UNAVAILABLE_NL = (
     "Let op: semantisch zoeken is nu niet beschikbaar; dit antwoord is alleen op trefwoorden gezocht."
 )
-# Calibrated on the dev questions (see evals/reports): below this share of the
-# question's informative vocabulary in the best evidence, we refuse.
-MIN_COVERAGE = 0.3
 # A sentence that announces a list: the list is the answer.
 _LIST_INTRO = re.compile(r":\s*$|\bte\s+weten\b|\bde\s+volgende\b|\bvolgende\s+(stappen|vragen|onderdelen)\b", re.I)
 _ALL_DOCUMENTS = re.compile(
@@ -55,13 +54,10 @@ _ALL_DOCUMENTS = re.compile(
 _ABOUT_DEFINITION = re.compile(
     r"\b(omschrijving|definitie\w*|begrip\w*|betekenis|verstaan|definition\w*|defined)\b", re.I
 )
-_FOLLOW_UP = re.compile(
-    r"^(en|maar|ook|and|what about)\b|\b(daar|daarvan|die|dat|deze|dezelfde|hetzelfde|those|that|it)\b", re.I
+# Words for a measure's attributes (who leads, when, with whom, how far), as record labels name them.
+_ATTRIBUTE_TERMS = frozenset(
+    tokenize(" ".join(w for f in ("trekker", "tijdspad", "betrokken", "status") for w in SYNONYMS[f]))
 )
-
-
-def is_follow_up(question: str, history: list[Turn]) -> bool:
-    return bool(history) and (len(question.split()) <= 8 or bool(_FOLLOW_UP.search(question)))
 
 
 class AnswerEngine:
@@ -126,11 +122,12 @@ class AnswerEngine:
             query = f"{question} {dutch}"
             profile.terms = list(dict.fromkeys(profile.terms + tokenize(dutch)))
         notices: list[str] = []
-        follow_up = is_follow_up(question, history)
+        follow_up = is_follow_up(question, history[-1].question if history else None, self._subject_terms)
         if follow_up:
             # No LLM to rewrite it: carry the previous turn's subject into retrieval and scoring.
-            prev = analyse(history[-1].question)
-            query = f"{query} {history[-1].question}"
+            carried = self._carried(question, history[-1].question)
+            prev = analyse(carried)
+            query = f"{query} {carried}"
             profile.terms = list(dict.fromkeys(profile.terms + prev.terms))
             profile.ids = profile.ids or prev.ids
             if profile.kind == "broad":
@@ -214,7 +211,7 @@ class AnswerEngine:
         if glossary:
             # The glossary knows where the term is defined: make sure those passages are candidates.
             passages = self._glossary_passages(glossary, filters) + passages
-        cands = candidates(passages)
+        cands = candidates(passages, self._units_of)
         # Instruction-like sentences are data, never answers; the user is told one was skipped.
         skipped = [c for c in cands if is_instruction_like(c.text)]
         cands = [c for c in cands if not is_instruction_like(c.text)]
@@ -224,9 +221,18 @@ class AnswerEngine:
         if previous is not None:
             prefer_continuity(cands, set(previous.cited_pages))
         # A term the documents define is answerable however the question is worded around it.
-        refusal = None if glossary and passages else self._refusal_reason(profile, passages, cands)
         files = {self.index.documents[d].file for d in filters.doc_ids or []} if filters and filters.doc_ids else None
-        cells = table_answers.find(profile, self.index, files) if refusal is None else []
+        # A table cell whose row and column the question names is evidence of its own, as a
+        # glossary entry is: the row label and column name need not be in one sentence.
+        cells = table_answers.find(profile, self.index, files) if passages else []
+        support: float | None = None
+        if glossary and passages:
+            refusal = None
+        else:
+            # The cell must hold the kind of value asked for: a count is no answer to "hoeveel euro".
+            typed = profile.expects in ("money", "percentage", "duration")
+            by_record = any(not typed or has_expected_value(profile, f"{c.value} {c.unit} {c.column}") for c in cells)
+            refusal, support = self._refusal_reason(profile, passages, cands, by_record=by_record)
         leads = [table_answers.lead(cells, self.index)] if cells else []
         if refusal is None and scored:
             shown = glossary_answers.definitions(scored, profile, self.index, all_terms=profile.kind == "comparison")
@@ -256,6 +262,7 @@ class AnswerEngine:
             answer = self._compose(question, profile, chosen, leads)
             if self.llm is not None:
                 answer = self._llm_compose(question, profile, passages, answer)
+        answer.support = support
         # Documents that define the term differently; pairwise, so only among the best matches.
         answer.notices += differences(glossary[: glossary_answers.MAX_DEFINITIONS])
         answer.notices += [
@@ -266,6 +273,28 @@ class AnswerEngine:
         return answer
 
     # -- steps --------------------------------------------------------------------
+    def _subject_terms(self, question: str) -> list[str]:
+        """The question's own subject words: not names of places or documents, not numbers, not
+        the attribute asked of a record ("En wat is het tijdspad?" asks it of the last one)."""
+        return [
+            t
+            for t in analyse(question).terms
+            if t not in self.index.naming_terms and not t.isdigit() and t not in _ATTRIBUTE_TERMS
+        ]
+
+    def _carried(self, question: str, previous: str) -> str:
+        """The previous question as a follow-up carries it on: when the follow-up names a place
+        of its own ("En voor Beverwijk?"), the previous one's places are left behind."""
+        if not self.index.names.mentioned(question, places_only=True):
+            return previous
+        for names in self.index.names.mentioned(previous, places_only=True).values():
+            for name in names:
+                previous = re.sub(rf"\b{re.escape(name)}\b", " ", previous, flags=re.IGNORECASE)
+        return previous
+
+    def _units_of(self, doc_id: str, page: int) -> PageUnits | None:
+        return UNITS.get(self.index, doc_id, page)
+
     def _names_separate_documents(self, question: str) -> bool:
         """ "… in Zuid-Kennemerland en in Gooi en Vechtstreek": names that belong to different
         documents. ("Heemskerk en Beverwijk" belong to the same ones: one subject.)"""
@@ -433,52 +462,63 @@ class AnswerEngine:
             and place.isalpha()
         ]
 
-    def _refusal_reason(self, profile: QuestionProfile, passages: list[Passage], cands: list[Candidate]) -> str | None:
+    def _refusal_reason(
+        self, profile: QuestionProfile, passages: list[Passage], cands: list[Candidate], by_record: bool = False
+    ) -> tuple[str | None, float | None]:
+        """Why not to answer (None: answer), and the evidence support the threshold judged.
+
+        Two kinds of evidence say "not in the documents": a name or long subject word that the
+        indexed text never uses, and best evidence that covers too little of the question
+        (``support`` below the calibrated ``refuse_below``)."""
         if not passages:
-            return "er is geen enkele passage gevonden"
+            return "er is geen enkele passage gevonden", None
         if profile.language == "nl":
-            unknown = [w for w in profile.proper_nouns if all(self.index.term_df.get(t, 0) == 0 for t in tokenize(w))]
+            unknown = [
+                w
+                for w in profile.proper_nouns
+                if all(self.index.term_df.get(t, 0) == 0 for t in tokenize(w)) and not self._derives_known(w)
+            ]
             if unknown:
-                return f"de naam {', '.join(unknown)} komt in de documenten niet voor"
+                return f"de naam {', '.join(unknown)} komt in de documenten niet voor", None
             # A long subject word the corpus never uses: the documents are not about it.
+            derived = {t for w in profile.proper_nouns if self._derives_known(w) for t in tokenize(w)}
             absent = [
                 t
                 for t in profile.terms
-                if len(t) >= 7 and not t.isdigit() and not self.index.knows(t) and not self._inflects_known(t)
+                if len(t) >= 7
+                and not t.isdigit()
+                and t not in derived
+                and not self.index.knows(t)
+                and not self._inflects_known(t)
             ]
             if absent:
-                return f"de documenten gebruiken het woord {_words(profile, absent)} nergens"
-        known_only = profile.language == "en"
-        top = frozenset().union(*(c.tokens | c.section_tokens for c in cands if c.rank < 3))
-        cov = coverage(profile, top, self.index, known_only)
-        if cov < MIN_COVERAGE:
-            return f"de best passende passages gaan over iets anders (overlap {cov:.2f})"
-        anchors = set(anchor_terms(profile, self.index))
-        # English words only match the Dutch text by accident, except for money questions.
-        checked = profile.language == "nl" or profile.expects == "money"
-        # The answer must be a value of the asked type close to the asked subject.
-        if (
-            profile.kind == "number"
-            and profile.expects != "any"
-            and anchors
-            and checked
-            and not any(value_near_anchor(profile, c.text, anchors) for c in cands)
-        ):
-            return f"geen {_VALUE_NAMES[profile.expects]} bij {_words(profile, sorted(anchors))} in de bronnen"
-        if profile.expects == "money" and not any(has_expected_value(profile, c.text) for c in cands if c.rank < 5):
-            return "geen bedrag in de bronnen"
-        return None
+                return f"de documenten gebruiken het woord {_words(profile, absent)} nergens", None
+        if by_record:  # a record (table cell) answers it: no sentence needs to cover the question
+            return None, None
+        support = evidence_support(profile, cands, self.index)
+        threshold = self.index.settings.refuse_below
+        if support < threshold:
+            if profile.kind == "number" and profile.expects != "any":
+                return f"geen {_VALUE_NAMES[profile.expects]} bij het gevraagde onderwerp in de bronnen", support
+            return f"de best passende passages gaan over iets anders (steun {support:.2f} < {threshold:.2f})", support
+        return None, support
+
+    def _derives_known(self, name: str) -> bool:
+        """ "Veenlandse", "Heemskerkers": a form of a name the indexed text has ("Veenland")."""
+        word = fold(name)
+        return len(word) >= 6 and self._has_prefix(word[: max(5, len(word) - 3)])
+
+    def _has_prefix(self, prefix: str) -> bool:
+        if self._vocab[0] != self.index.version:  # the sorted vocabulary, once per index version
+            self._vocab = (self.index.version, sorted(self.index.term_df))
+        vocab = self._vocab[1]
+        i = bisect.bisect_left(vocab, prefix)
+        return i < len(vocab) and vocab[i].startswith(prefix)
 
     def _inflects_known(self, term: str) -> bool:
         """A verb form of a word the corpus has ("onderscheidt", "betaalt"): the question's
         wording, not a subject the documents lack."""
-        if not term.endswith("t"):
-            return False
-        if self._vocab[0] != self.index.version:  # the sorted vocabulary, once per index version
-            self._vocab = (self.index.version, sorted(self.index.term_df))
-        vocab = self._vocab[1]
-        i = bisect.bisect_left(vocab, term[:6])
-        return i < len(vocab) and vocab[i].startswith(term[:6])
+        return term.endswith("t") and self._has_prefix(term[:6])
 
     def _llm_compose(
         self, question: str, profile: QuestionProfile, passages: list[Passage], extractive: Answer
@@ -570,11 +610,15 @@ class AnswerEngine:
         for citation, text in leads or []:
             labels[len(lines)] = text
             lines.append([citation])
-        for p, s, e, extend in merge_adjacent(chosen):
+        for q in merge_adjacent(chosen):
+            p, s, e = q.passage, q.start, q.end
             page_text = self.index.page_text(p.doc_id, p.page) or ""
-            if ROW_START.match(page_text[s:e]):
-                e = expand_row(page_text, s, e)  # a maatregel row: keep trekker, tijdspad, status
-            e = extend_span(page_text, e, extend)
+            if q.page_units is not None:
+                e = q.page_units.extend(e, q.extend, CONTINUES)
+            else:  # no blocks stored for this page: read rows and sentences from the text
+                if ROW_START.match(page_text[s:e]):
+                    e = expand_row(page_text, s, e)  # a maatregel row: keep trekker, tijdspad, status
+                e = extend_span(page_text, e, q.extend)
             quote = normalise_ws(page_text[s:e])
             if is_instruction_like(quote):
                 continue  # a span extended into an instruction-like sentence: leave it out
@@ -583,6 +627,8 @@ class AnswerEngine:
             ]
             if (rest := self._continuation(p, page_text, e)) is not None:
                 line.append(rest)
+            elif q.label is not None and e == q.end:
+                labels[len(lines)] = q.label  # a table row read with its column names
             lines.append(line)
         lines, labels = _without_repeats(lines, labels)
         n = 0
@@ -657,6 +703,7 @@ def _without_repeats(
 
 
 _VALUE_NAMES = {
+    "reason": "reden",
     "money": "bedrag",
     "percentage": "percentage",
     "duration": "duur",

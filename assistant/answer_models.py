@@ -56,3 +56,6 @@ class Answer(BaseModel):
     notices: list[str] = Field(default_factory=list)
     retrieval_query: str = ""
     timings: dict[str, float] = Field(default_factory=dict)  # milliseconds per step
+    # How well the best evidence covers the question (0..1), the score the refusal threshold is
+    # compared with; None when no such score decided (records, glossary, a name the texts lack).
+    support: float | None = None

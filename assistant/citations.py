@@ -52,7 +52,7 @@ def quote_boxes(index: SearchIndex, doc_id: str, page: int, start: int, end: int
     if doc_id not in index.documents:
         return []  # a hidden document has no pages for this view (page_text already said so)
     try:
-        layout = index.registry.page_layout(doc_id, page)
+        layout = index.stored_layout(doc_id, page)
         return layout.scaled_boxes(start, end) if layout is not None else []
     except (ValueError, KeyError, TypeError, IndexError):
         # A highlight is an aid: an unreadable layout shows the page without one, not an error.

@@ -9,15 +9,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from assistant.answer_models import Citation
+from assistant.answer_models import Answer, Citation
+from assistant.retrieval import HybridSearcher
 from assistant.search_index import SearchFilters, SearchIndex
 
-if TYPE_CHECKING:
-    from assistant.answer_engine import AnswerEngine
+
+class AnswerEngine(Protocol):
+    """What a comparison needs of the engine that answers each column: its index, its searcher
+    and ``ask`` restricted to one document (a Protocol, so this module does not import the engine)."""
+
+    index: SearchIndex
+    searcher: HybridSearcher
+
+    def ask(
+        self, question: str, history: None = None, filters: SearchFilters | None = None, compare: bool = True
+    ) -> Answer: ...
+
 
 _MARKER = re.compile(r"\[(\d+)\]")
 # "Vergelijk de aanpak van X en Y voor Z" → the topic is what remains without the frame.

@@ -10,8 +10,10 @@ slices of the page text, so every citation can be verified.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant.answering.units import PageUnits, Unit
 from assistant.question_analysis import QuestionProfile
 from assistant.retrieval import Passage
 from assistant.search_index import SearchIndex
@@ -23,6 +25,8 @@ _DEFINES = re.compile(
     r"\b(is|zijn|betekent|betekenen|wordt\s+verstaan|verstaan\s+we|worden\s+verstaan|houdt\s+in|omvat|bedoeld)\b", re.I
 )
 _VALUE = {
+    # A reason is said with a causal word, whatever it is about.
+    "reason": re.compile(r"\b(omdat|doordat|want|vanwege|daardoor|dankzij|wegens|because|due to|since)\b", re.I),
     "money": re.compile(r"€|\beuro\b|\bmiljoen\b|\bmiljard\b", re.I),
     "percentage": re.compile(r"\d\s?%|\bprocent\b", re.I),
     "duration": re.compile(r"\d+\s*(dag|dagen|week|weken|maand|maanden|jaar|jaren|uur)\b", re.I),
@@ -54,17 +58,61 @@ class Candidate:
     section_tokens: frozenset[str]  # of the passage's section path, tokenized once per passage
     score: float = 0.0
     extend: int = 0  # how many following sentences of the page belong with this one
+    unit: Unit | None = None  # the block unit it is (None: split from text, no layout stored)
+    page_units: PageUnits | None = None
 
 
-def candidates(passages: list[Passage]) -> list[Candidate]:
+UnitsOf = Callable[[str, int], "PageUnits | None"]
+
+
+def candidates(passages: list[Passage], units_of: UnitsOf | None = None) -> list[Candidate]:
+    """The sentences, list items and table rows of the passages, each once.
+
+    With the page's blocks (``units_of``), a candidate is one unit of its block: it never runs
+    from a heading or a footnote into a sentence, and a row carries its column names as context.
+    Without them (a page stored before positions were read) the passage text is split by its
+    punctuation and lines."""
     out: list[Candidate] = []
+    seen: set[tuple[str, int, int]] = set()
     for rank, p in enumerate(passages):
         section = frozenset(tokenize(p.section))
-        for s, e in split_units(p.text, p.kind == "table"):
-            text = p.text[s:e]
-            if len(text.split()) < 3:
+        page = units_of(p.doc_id, p.page) if units_of is not None else None
+        if page is None:
+            for s, e in split_units(p.text, p.kind == "table"):
+                text = p.text[s:e]
+                if len(text.split()) < 3:
+                    continue
+                out.append(
+                    Candidate(p, rank, p.char_start + s, p.char_start + e, text, frozenset(tokenize(text)), section)
+                )
+            continue
+        raw = [u for u in page.units if u.kind == "raw" and u.start < p.char_end and p.char_start < u.end]
+        for s, e in split_units(p.text, p.kind == "table") if raw else []:
+            s, e = p.char_start + s, p.char_start + e
+            if (
+                any(u.start <= s < u.end for u in raw)
+                and len(p.text[s - p.char_start : e - p.char_start].split()) >= 3
+                and (p.doc_id, p.page, s) not in seen
+            ):
+                seen.add((p.doc_id, p.page, s))
+                text = page.text[s:e]
+                out.append(Candidate(p, rank, s, e, text, frozenset(tokenize(text)), section, page_units=page))
+        for u in page.within(p.char_start, p.char_end):
+            if u.kind == "raw":
                 continue
-            out.append(Candidate(p, rank, p.char_start + s, p.char_start + e, text, frozenset(tokenize(text)), section))
+            if (p.doc_id, p.page, u.start) in seen:
+                continue  # overlapping chunks hold the same unit: the best-ranked one keeps it
+            seen.add((p.doc_id, p.page, u.start))
+            start, end = page.read_alone(u)  # "Daarnaast zijn 190 …" is scored with what it adds to
+            text = page.text[start:end]
+            if len(text.split()) < 3 and u.kind != "row":
+                continue
+            context = section | frozenset(tokenize(page.heading_at(u.start)))
+            if u.kind == "row":
+                context |= frozenset(tokenize(" ".join(page.headers.get(u.block, []))))
+            out.append(
+                Candidate(p, rank, start, end, text, frozenset(tokenize(text)), context, unit=u, page_units=page)
+            )
     return out
 
 
@@ -134,19 +182,6 @@ def has_new_number(profile: QuestionProfile, text: str) -> bool:
     return any(n not in asked for n in _NUM.findall(text))
 
 
-def anchor_terms(profile: QuestionProfile, index: SearchIndex) -> list[str]:
-    """The question's most specific subject words: rarest in the corpus; places, document
-    names and value words ("geld", "percentage") excluded."""
-    places = {t for w in profile.proper_nouns for t in tokenize(w)} | index.naming_terms | _VALUE_WORDS
-    known = [t for t in profile.terms if index.term_df.get(t) and t not in places and not t.isdigit()]
-    if not known:
-        return []
-    best = max(index.idf(t) for t in known)
-    # The number inside a subject word ("65-plussers", "55+") names the group: "65 jaar en ouder".
-    group_numbers = [n for n in re.findall(r"\b(\d{2,3})(?:-\w|\+)", profile.text) if index.term_df.get(n)]
-    return [t for t in known if index.idf(t) >= best - 1.5] + group_numbers
-
-
 def score(cands: list[Candidate], profile: QuestionProfile, index: SearchIndex) -> None:
     known_only = profile.language == "en"
     for c in cands:
@@ -158,7 +193,7 @@ def score(cands: list[Candidate], profile: QuestionProfile, index: SearchIndex) 
         if (
             profile.expects != "any"  # the asked kind of value (an amount, a date …), whatever the form
             and has_expected_value(profile, c.text)
-            and has_new_number(profile, c.text)
+            and (profile.expects == "reason" or has_new_number(profile, c.text))
         ):
             s += 0.25
         if profile.kind == "definition":
@@ -166,6 +201,8 @@ def score(cands: list[Candidate], profile: QuestionProfile, index: SearchIndex) 
                 s += 0.4  # "X zijn …": the sentence that defines the asked term
             elif _DEFINES.search(c.text[:160]):
                 s += 0.2
+        if c.unit is not None and c.unit.kind == "heading":
+            s *= 0.5  # a heading says what follows, it rarely is the answer itself
         if profile.kind != "number" and not profile.ids and _is_table_residue(c.text):
             s *= 0.5  # numbers torn out of a table's columns read as noise, unless numbers are asked
         if profile.kind == "who" and _TREKKER.search(c.text):
@@ -193,7 +230,7 @@ def _is_table_residue(text: str) -> bool:
 _STEP = re.compile(r"^(stap|fase|step|phase)\s+\d+\b", re.I)
 
 
-def steps(cands: list[Candidate]) -> list[Candidate]:
+def steps(cands: list[Candidate], asked: str = "") -> list[Candidate]:
     """Numbered steps ("Stap 1 …", "Fase 2 …") of the best-ranked document, in order."""
     marked = [c for c in cands if _STEP.match(c.text)]
     if len(marked) < 2:
@@ -202,7 +239,13 @@ def steps(cands: list[Candidate]) -> list[Candidate]:
     ordered = sorted((c for c in marked if c.passage.doc_id == doc), key=lambda c: (c.passage.page, c.start))
     unique: dict[str, Candidate] = {}
     for c in ordered:
-        unique.setdefault(_STEP.match(c.text).group(0).lower(), c)  # type: ignore[union-attr]
+        unique.setdefault(" ".join(_STEP.match(c.text).group(0).lower().split()), c)  # type: ignore[union-attr]
+    # "… in stap 3 …": the question names its step; that one, told in full.
+    named = [" ".join(m.lower().split()) for m in re.findall(r"\b(?:stap|fase|step|phase)\s+\d+\b", asked, re.I)]
+    if named and (only := [unique[n] for n in named if n in unique]):
+        for c in only:
+            c.extend = max(c.extend, 3)
+        return only
     return list(unique.values())
 
 
@@ -231,7 +274,7 @@ def select(cands: list[Candidate], profile: QuestionProfile, side_by_side: bool 
     ranked = sorted(cands, key=lambda c: c.score, reverse=True)
     if not ranked:
         return []
-    if profile.kind == "procedure" and (found := steps(cands)):
+    if profile.kind == "procedure" and (found := steps(cands, profile.text)):
         return found
     budget = _BUDGET[profile.kind]
     floor = (0.4 if side_by_side else 0.55) * ranked[0].score
@@ -255,11 +298,19 @@ def select(cands: list[Candidate], profile: QuestionProfile, side_by_side: bool 
     return chosen
 
 
-def value_near_anchor(profile: QuestionProfile, text: str, anchors: set[str], reach: int = 120) -> bool:
-    """Is a value of the asked type within ``reach`` characters of a subject word?"""
-    spots = [m.start() for m in re.finditer(r"\w+", text) if set(tokenize(m.group())) & anchors]
-    values = [m.start() for m in _VALUE[profile.expects].finditer(text)]
-    return any(abs(a - v) <= reach for a in spots for v in values)
+def evidence_support(profile: QuestionProfile, cands: list[Candidate], index: SearchIndex) -> float:
+    """How much of the question the best single piece of evidence covers (IDF-weighted, names
+    of places and documents at a third: they say where, not what), among the units of the five
+    best passages. A question that asks for a kind of value (an amount, a share, a date) is only
+    supported by a unit that holds one."""
+    known_only = profile.language == "en"
+    typed = profile.expects != "any" and (profile.kind == "number" or profile.expects in ("money", "reason"))
+    best = 0.0
+    for c in cands:
+        if c.rank >= 5 or (typed and not has_expected_value(profile, c.text)):
+            continue
+        best = max(best, coverage(profile, c.tokens | c.section_tokens, index, known_only, 0.3))
+    return round(best, 4)
 
 
 _ROW_MARK = re.compile(r"^(?:\(?[a-z]\)|\d{1,2}\))\s", re.M)
@@ -274,7 +325,7 @@ def expand_row(page_text: str, start: int, end: int, max_chars: int = 900) -> in
 
 
 # Sentences that carry on the previous one's point, or name what it announced ("Deze partners zijn …").
-_CONTINUES = re.compile(
+CONTINUES = re.compile(
     r"^(Ook|Daarnaast|Verder|Bovendien|Tevens|Daarbij|Hierbij|Wel|Wel\s+moet|"
     r"(Deze|Die|Dat|Dit)\s+(\w+\s+)?(zijn|is|waren|was)\b|Het\s+gaat\s+(hier\s+)?om|"
     # "In 2040 zijn dat er 2,5 miljoen.": the same subject, pointed back to.
@@ -287,22 +338,48 @@ def extend_span(page_text: str, end: int, units: int, max_chars: int = 1500) -> 
     past up to two more that carry on the same point ("Ook dient de woning …")."""
     ahead = split_units(page_text[end : end + max_chars], table=False)
     taken = min(max(units, 0), len(ahead))
-    while taken < len(ahead) and taken < units + 2 and _CONTINUES.match(page_text[end + ahead[taken][0] :]):
+    while taken < len(ahead) and taken < units + 2 and CONTINUES.match(page_text[end + ahead[taken][0] :]):
         taken += 1
     return end + ahead[taken - 1][1] if taken else end
 
 
-def merge_adjacent(chosen: list[Candidate]) -> list[tuple[Passage, int, int, int]]:
-    """(passage, start, end, extend): neighbours on one page joined into one quote; the groups
-    keep the order of their best member in ``chosen`` (best evidence first)."""
+@dataclass
+class Quoted:
+    """One answer line's span of a page: whole units, neighbours joined."""
+
+    passage: Passage
+    start: int
+    end: int
+    extend: int
+    label: str | None = None  # a table row read with its column names, shown instead of the quote
+    page_units: PageUnits | None = None
+
+
+def _whole(c: Candidate) -> tuple[int, int]:
+    return c.page_units.whole(c.unit) if c.page_units is not None and c.unit is not None else (c.start, c.end)
+
+
+def merge_adjacent(chosen: list[Candidate]) -> list[Quoted]:
+    """Each chosen candidate as the whole unit it belongs to (its list with the lead-in, its
+    row); overlapping or neighbouring spans on one page joined into one quote. The groups keep
+    the order of their best member in ``chosen`` (best evidence first)."""
     order = {id(c): i for i, c in enumerate(chosen)}
-    ranked = sorted(chosen, key=lambda c: (c.passage.doc_id, c.passage.page, c.start))
-    groups: list[tuple[Passage, int, int, int, int]] = []  # passage, start, end, extend, best position
-    for c in ranked:
-        last = groups[-1] if groups else None
-        if last and last[0].doc_id == c.passage.doc_id and last[0].page == c.passage.page and c.start - last[2] <= 2:
-            groups[-1] = (last[0], last[1], max(last[2], c.end), max(last[3], c.extend), min(last[4], order[id(c)]))
+    spans = sorted(((c, *_whole(c)) for c in chosen), key=lambda t: (t[0].passage.doc_id, t[0].passage.page, t[1]))
+    groups: list[tuple[Quoted, int]] = []  # quoted span, best position
+    for c, start, end in spans:
+        last = groups[-1][0] if groups else None
+        label = c.unit.label if c.unit is not None and (start, end) == (c.unit.start, c.unit.end) else None
+        if (
+            last is not None
+            and last.passage.doc_id == c.passage.doc_id
+            and last.passage.page == c.passage.page
+            and start - last.end <= 2
+        ):
+            last.end = max(last.end, end)
+            last.extend = max(last.extend, c.extend)
+            last.label = None  # a joined span reads as its text
+            groups[-1] = (last, min(groups[-1][1], order[id(c)]))
         else:
-            groups.append((c.passage, c.start, c.end, c.extend, order[id(c)]))
-    groups.sort(key=lambda g: g[4])
-    return [(p, s, e, x) for p, s, e, x, _ in groups]
+            groups.append((Quoted(c.passage, start, end, c.extend, label, c.page_units), order[id(c)]))
+    groups.sort(key=lambda g: g[1])
+    return [q for q, _ in groups]

@@ -15,7 +15,7 @@ from bm25s.stopwords import STOPWORDS_EN
 from ingest.text_analysis import fold, tokenize
 
 Kind = Literal["definition", "number", "who", "when", "procedure", "comparison", "broad"]
-Expect = Literal["money", "percentage", "duration", "count", "date", "any"]
+Expect = Literal["reason", "money", "percentage", "duration", "count", "date", "any"]
 
 _EN_MARKERS = {
     "the",
@@ -83,10 +83,11 @@ _KIND_PATTERNS: list[tuple[Kind, re.Pattern[str]]] = [
     ),
 ]
 _EXPECT_PATTERNS: list[tuple[Expect, re.Pattern[str]]] = [
+    ("reason", re.compile(r"^(waarom|why)\b|\bom welke reden\b|\bwat is de reden\b")),
     (
         "money",
         re.compile(
-            r"(geld|bedrag|euro|kosten|kost|tarief|subsidie|budget|salaris|grens|\brate|\bcost|\bprice|\bmoney)\b"
+            r"(geld|bedrag|euro|kosten|kost|prijs|tarief|subsidie|budget|salaris|grens|\brate|\bcost|\bprice|\bmoney)\b"
         ),
     ),
     ("percentage", re.compile(r"\b(percentage|aandeel|procent|percent)\b|\bwhat share\b")),
@@ -99,7 +100,7 @@ _FRAME_WORDS = """
 verschil tussen verhoudt verhouden verhouding verstaat verstaan bedoeld bedoelt betekent
 noemt beschrijft staat staan geeft gaat houdt vallen
 document documenten volgens rapport tekst over onder daarvan daar die dat deze
-according document documents mean meaning describe describes say says which what how many much
+according about document documents mean meaning describe describes say says which what how many much
 """
 _FRAME = {fold(w) for w in _FRAME_WORDS.split()}
 

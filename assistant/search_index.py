@@ -23,6 +23,7 @@ from ingest.embedding import make_embedder
 from ingest.maatregelen import Maatregel
 from ingest.models import Chunk
 from ingest.phases import Phase
+from ingest.read.layout import StoredLayout
 from ingest.registry import DocumentRecord, Registry
 from ingest.settings import Settings
 from ingest.tables import TableCell
@@ -51,7 +52,7 @@ class SearchFilters(BaseModel):
 class SearchIndex:
     def __init__(self, settings: Settings, embedder: BaseEmbedding | None = None) -> None:
         self.settings = settings
-        self.embedder = embedder or make_embedder(settings.embed_model)
+        self.embedder = embedder or make_embedder(settings.embed_model, settings.embed_threads)
         self.registry = Registry(settings.registry_path)
         self.store = VectorStore(
             make_client(settings), collection_name(settings.chroma_collection, self.embedder.model_name)
@@ -61,7 +62,11 @@ class SearchIndex:
         # None: the whole index; a view (see ``view``) holds the doc_ids it is restricted to.
         self.scope: frozenset[str] | None = None
         # Query vectors do not depend on the index version: one cache shared by every snapshot.
-        self._embed_query = lru_cache(maxsize=2048)(self._compute_query_vector)
+        self._embed_query = lru_cache(maxsize=settings.query_cache_size)(self._compute_query_vector)
+        # Page texts and word boxes are read on every answer (candidates, quotes, highlights); one
+        # SQLite read each per (version, page), shared by snapshots and views (access is checked first).
+        self._page_text = lru_cache(maxsize=8192)(self._read_page_text)
+        self._stored_layout = lru_cache(maxsize=4096)(self._read_stored_layout)
         self._embedding_state = _EmbeddingState(self.registry)
         self._load()
 
@@ -114,9 +119,7 @@ class SearchIndex:
             self.page_chunks.setdefault((chunk.doc_id, chunk.page), []).append(chunk)
             self.doc_chunk_ids.setdefault(chunk.doc_id, set()).add(chunk.chunk_id)
         # The BM25 candidate mask of the whole view (None: the unrestricted index).
-        self._scope_mask: np.ndarray | None = (
-            None if self.scope is None else self.bm25.mask_for(set(self.chunks))
-        )
+        self._scope_mask: np.ndarray | None = None if self.scope is None else self.bm25.mask_for(set(self.chunks))
         # Document frequency of each stemmed term (how informative a question word is), read from
         # BM25's posting lists — which hold exactly these chunks' tokens (same version stamp) — and,
         # in a view, only over its chunks. Re-tokenizing every chunk cost ~8 s per load at 15k pages.
@@ -226,7 +229,19 @@ class SearchIndex:
     def page_text(self, doc_id: str, page: int) -> str | None:
         if doc_id not in self.documents:
             return None  # a hidden (or inactive) document has no pages for this view
+        return self._page_text(self.version, doc_id, page)
+
+    def stored_layout(self, doc_id: str, page: int) -> StoredLayout | None:
+        """The page's stored word boxes (None: hidden document, or stored without positions)."""
+        if doc_id not in self.documents:
+            return None
+        return self._stored_layout(self.version, doc_id, page)
+
+    def _read_page_text(self, version: str, doc_id: str, page: int) -> str | None:
         return self.registry.page_text(doc_id, page)
+
+    def _read_stored_layout(self, version: str, doc_id: str, page: int) -> StoredLayout | None:
+        return self.registry.page_layout(doc_id, page)
 
     def health(self) -> dict[str, Any]:
         """Counts and the dense store's state; never raises when Chroma is unreachable (vectors: None)."""

@@ -14,6 +14,7 @@ from assistant.scope import whole_word
 from assistant.search_index import SearchIndex
 from ingest.tables import TableCell
 from ingest.text_analysis import fold, tokenize
+from prompts import answer as P
 
 MIN_COLUMN_IDF = 2.0
 
@@ -86,4 +87,17 @@ def lead(cells: list[TableCell], index: SearchIndex) -> tuple[Citation, str]:
         quote=first.quote,
         section=first.table,
     )
-    return citation, describe(cells)
+    asked = {id(c) for c in cells}
+    rows = index.memo("table_rows", lambda: _by_row(index.cells))
+    rest = [c for c in rows.get((first.file, first.page, first.table, first.row), []) if id(c) not in asked]
+    text = describe(cells)
+    if rest and first.row:
+        text += " (" + P.ROW_REST_NL.format(cells="; ".join(f"{c.column}: {c.value}" for c in rest)) + ")"
+    return citation, text
+
+
+def _by_row(cells: list[TableCell]) -> dict[tuple[str, int, str, str], list[TableCell]]:
+    out: dict[tuple[str, int, str, str], list[TableCell]] = {}
+    for c in cells:
+        out.setdefault((c.file, c.page, c.table, c.row), []).append(c)
+    return out

@@ -132,7 +132,7 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-def start_server(data_dir: Path, corpus_dir: Path) -> tuple[str, subprocess.Popen[bytes]]:
+def start_server(data_dir: Path, corpus_dir: Path, query_cache: bool = True) -> tuple[str, subprocess.Popen[bytes]]:
     port = _free_port()
     env = {
         **os.environ,
@@ -142,6 +142,8 @@ def start_server(data_dir: Path, corpus_dir: Path) -> tuple[str, subprocess.Pope
         "WOONZORG_RATE_LIMIT_PER_MINUTE": "0",
         "WOONZORG_LLM_URL": "",  # extractive answers: what the goals are about
     }
+    if not query_cache:  # every ask embeds its question, as distinct questions from many users do
+        env["WOONZORG_QUERY_CACHE_SIZE"] = "0"
     woonzorg = Path(sys.executable).with_name("woonzorg")
     proc = subprocess.Popen(
         [str(woonzorg), "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -180,9 +182,14 @@ def write_report(summary: dict[str, Any], command: str, path: Path) -> None:
         f"| POST /api/ask | {summary['ask_rps']} | {a['p50']} | {a['p95']} | {a['p99']} | {a['n']} |",
         f"| GET /api/search | {summary['search_rps']} | {s['p50']} | {s['p95']} | {s['p99']} | {s['n']} |",
         "",
-        f"The {summary.get('distinct_questions', '?')} distinct questions repeat, so after the first round the "
-        "service's query-vector cache answers their embeddings: this measures retrieval and answering under "
-        "concurrency; the cost of embedding a new question is in bench.md (query cache cleared per round).",
+        (
+            f"The {summary.get('distinct_questions', '?')} distinct questions repeat; the query-vector cache was "
+            "off (`--no-query-cache`), so every request embedded its question as a new one would."
+            if summary.get("query_cache") is False
+            else f"The {summary.get('distinct_questions', '?')} distinct questions repeat, so after the first round "
+            "the service's query-vector cache answers their embeddings: this measures retrieval and answering "
+            "under concurrency; run with `--no-query-cache` to embed every request."
+        ),
         "",
         "Latency here is queueing plus work: with 40 clients on 2 cores each request waits for the ones "
         "ahead of it, so p50 ≈ clients ÷ throughput. Single-request latency is in bench.md.",
@@ -201,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=Path("data"), help="Index of the 5-PDF corpus.")
     parser.add_argument("--corpus-dir", type=Path, default=Path("corpus"))
     parser.add_argument("--questions", type=Path, default=Path("../shared/evals/dev_questions.jsonl"))
+    parser.add_argument(
+        "--no-query-cache", action="store_true", help="Server embeds every question (no query-vector cache)."
+    )
     parser.add_argument("--out", type=Path, help="Write the markdown report here.")
     parser.add_argument("--json", type=Path, help="Write the summary as JSON here.")
     args = parser.parse_args(argv)
@@ -209,13 +219,14 @@ def main(argv: list[str] | None = None) -> int:
     proc = None
     url = args.url
     if url is None:
-        url, proc = start_server(args.data_dir, args.corpus_dir)
+        url, proc = start_server(args.data_dir, args.corpus_dir, query_cache=not args.no_query_cache)
     try:
         questions = _questions(args.questions)
         result = asyncio.run(run_load(url, questions, args.clients, args.seconds, args.timeout))
         summary = result.summary()
         summary["distinct_questions"] = len(set(questions))
         summary["load_average"] = load_average()
+        summary["query_cache"] = args.url is not None or not args.no_query_cache
         if proc is not None:
             summary["server_rss_mb"] = _rss_mb(proc.pid)
     finally:

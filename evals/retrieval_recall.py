@@ -38,7 +38,23 @@ class ModeResult:
 
 
 def load_questions(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """Question file rows in one shape, whichever of the two formats a file uses.
+
+    The dev format lists gold pages under ``sources``; the realdocs format puts one ``doc``,
+    ``page`` and ``quote`` on the row and says ``answerable`` instead of ``type: unanswerable``.
+    """
+    return [_normalised(json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _normalised(q: dict[str, Any]) -> dict[str, Any]:
+    q = dict(q)
+    if not q.get("sources") and q.get("doc") and q.get("page"):
+        q["sources"] = [{"doc": q["doc"], "page": int(q["page"]), "quote": q.get("quote", "")}]
+    if q.get("answerable") is False:
+        q["type"] = "unanswerable"
+        q["sources"] = []
+    q.setdefault("type", "?")
+    return q
 
 
 def _percentile(values: list[float], q: float) -> float:

@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 INGESTED, REPLACED, UNCHANGED, ALIAS, REJECTED = "ingested", "replaced", "unchanged", "alias", "rejected"
 # Bump when a record kind (ingest/records/) changes: unchanged files then get their records redone
 # from the stored pages and word boxes on the next ingest (no PDF read, no embeddings).
-STRUCTURE_VERSION = 3
+STRUCTURE_VERSION = 4
 # Bump when the reader (ingest/read/) builds other page texts: unchanged files are then read again
 # from their PDF, chunked anew and re-embedded where their text changed (cache hits elsewhere).
 READER_VERSION = 1
@@ -127,7 +127,7 @@ class Ingestor:
         self, settings: Settings, embedder: BaseEmbedding | None = None, progress: Progress | None = None
     ) -> None:
         self.settings = settings
-        self.embedder = embedder or make_embedder(settings.embed_model)
+        self.embedder = embedder or make_embedder(settings.embed_model, settings.embed_threads)
         self.progress: Progress = progress or _Silent()
         self.registry = Registry(settings.registry_path)
         self.cache = EmbeddingCache(settings.embed_cache_path)

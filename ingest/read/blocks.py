@@ -29,7 +29,9 @@ from dataclasses import dataclass, field
 from ingest.read.layout import Block, Box, Cell, Line, PageLayout, Word, union_all
 from ingest.read.pdf_words import Rule
 
-_BULLET = re.compile(r"^(?:[•▪◦●■□➢►▶✓✔\-–—*·]|\(?\d{1,2}[.)]|\(?[a-z][.)])(?=\s|$)")
+# A bullet stands apart from its text, except a dash typed against a capital ("-We zetten in …"):
+# a word broken at a hyphen never carries on with a capital.
+_BULLET = re.compile(r"^(?:[•▪◦●■□➢►▶✓✔\-–—*·]|\(?\d{1,2}[.)]|\(?[a-z][.)])(?=\s|$)|^[-–•▪](?=[A-ZÀ-Ý])")
 _NUMERIC = re.compile(r"^[-+€]?\s?\d[\d.,]*\s?%?(?:[-–]\d[\d.,]*%?)?$|^[-–]$|^n\.?v\.?t\.?$", re.IGNORECASE)
 _SENTENCE_END = (".", "!", "?", ":", ";")
 
@@ -66,6 +68,7 @@ def _lines(words: Sequence[Word]) -> list[Line]:  # words in content-stream orde
         rows.append([w])
     for row in rows:
         row.sort(key=lambda w: w.box.x0)
+
     def column_gap(row: list[Word], i: int) -> bool:
         """Wider than half a line and than twice the row's narrowest gap (justified text widens
         all gaps of a line alike, a column gap stands out of its row)."""
@@ -600,7 +603,7 @@ def build_layout(
             block.items = _items(b.lines)
         elements.append(_Element(b.box, block))
     ordered = [e.block for e in _reading_order(elements, words)]
-    ordered = _merge_lists(ordered)
+    ordered = _merge_lists([part for b in ordered for part in _split_lead_in(b)])
     text = _assign_offsets(ordered)
     placed = {id(w) for b in ordered for w in b.words}
     drawn = [w for w in words if id(w) in placed]
@@ -618,6 +621,22 @@ def _mark_bullets(lines: list[Line], marks: Sequence[Box]) -> None:
             if m.x1 <= box.x0 + 0.5 and box.x0 - m.x1 <= 2.5 * h and box.y0 <= centre <= box.y1:
                 line.bullet = True
                 break
+
+
+def _split_lead_in(block: Block) -> list[Block]:
+    """ "Belangrijke speerpunten:" set tight above its bullets is grouped with them: the lead-in
+    is a paragraph of its own, the bullets a list (the order of the lines, so the text, is kept).
+    One bullet is enough: the others may stand apart, and ``_merge_lists`` joins them."""
+    if block.kind != "paragraph":
+        return [block]
+    lines = block.lines
+    first = next((i for i, ln in enumerate(lines) if i and is_bullet(ln)), None)
+    if first is None or not lines[first - 1].text.rstrip().endswith(":"):
+        return [block]
+    lead = Block("paragraph", lines=lines[:first], page=block.page)
+    items = Block("list", lines=lines[first:], page=block.page)
+    items.items = _items(items.lines)
+    return [lead, items]
 
 
 def _merge_lists(blocks: list[Block]) -> list[Block]:

@@ -91,7 +91,7 @@ def test_follow_up_carries_the_previous_turn(engine: AnswerEngine) -> None:
     alone = engine.ask("En voor Beverwijk?")
     follow = engine.ask("En voor Beverwijk?", history=[Turn(question=first, answer=engine.ask(first).answer)])
     assert not follow.refused
-    assert "440" in normalise(follow.answer)  # Beverwijk's total in that table
+    assert "440" in normalise(follow.answer)  # Beverwijk's total in that table: the row is shown whole
     assert follow.retrieval_query != alone.retrieval_query
 
 

@@ -64,7 +64,7 @@ def test_verified_citation_gets_the_boxes_of_its_quote(
     end = text.index(".", start) + 1
     quote = normalise_ws(text[start:end])
     layout = fake_layout(text, 47)
-    monkeypatch.setattr(index.registry, "page_layout", lambda doc_id, page: layout if page == 47 else None)
+    monkeypatch.setattr(index, "stored_layout", lambda doc_id, page: layout if page == 47 else None)
 
     c = _citation(index, quote)
     assert valid_citations(index, [c]) == [c]
@@ -90,7 +90,7 @@ def test_unreadable_layout_means_no_highlight(
     def broken(doc_id: str, page: int) -> StoredLayout:
         raise ValueError("kapotte layout")
 
-    monkeypatch.setattr(index.registry, "page_layout", broken)
+    monkeypatch.setattr(index, "stored_layout", broken)
     text = index.page_text(index.by_file[DSP].doc_id, 47) or ""
     c = _citation(index, normalise_ws(text)[:60].rsplit(" ", 1)[0])
     assert valid_citations(index, [c]) == [c] and c.boxes == []

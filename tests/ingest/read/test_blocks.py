@@ -121,6 +121,27 @@ def test_list_items_and_headings(tmp_path: Path) -> None:
     assert lst.items[1][0].text.startswith("• Hulp dichtbij") or "Hulp dichtbij" in lst.items[1][0].text
 
 
+def test_lead_in_set_tight_above_typed_dashes_is_its_own_paragraph(tmp_path: Path) -> None:
+    # Typed dashes against the text and no space before the list: one text block to the eye of a
+    # line grouper, a lead-in and its three items to a reader.
+    lines = [
+        "Belangrijke punten bij dit thema:",
+        "-We bouwen kleine woningen bij de winkels.",
+        "-Er komt een loket voor vragen over verhuizen.",
+        "-Het dorpshuis gaat elke dag open.",
+    ]
+    body = "<p style='margin:0'>" + "<br>".join(lines) + "</p><p>Daarna volgt de uitwerking.</p>"
+    [page] = _read(tmp_path, body)
+    _assert_offsets(page)
+    kinds = [b.kind for b in page.blocks]
+    assert kinds[:2] == ["paragraph", "list"], kinds
+    lead, lst = page.blocks[:2]
+    assert lead.text == lines[0]
+    assert [it[0].text for it in lst.items] == lines[1:]
+    # Splitting kept the line order: the page text is the same reading.
+    assert page.text.startswith("\n".join(lines))
+
+
 def test_boxes_of_a_span_cover_its_words(tmp_path: Path) -> None:
     [page] = _read(tmp_path, "<p>Eerste zin staat hier.</p><p>De gemeente bouwt tachtig nultredenwoningen.</p>")
     stored = page.stored()

@@ -1,0 +1,64 @@
+"""CPU and wall time per ask on an existing index (the bench's CPU column, without the rest).
+
+    python -m evals.ask_cost ../shared/evals/dev_questions.jsonl --rounds 3
+
+Each round clears the query-vector cache, so every ask embeds its question as a new user's
+would. CPU is this process's time (the answer path and the embedder's threads); the load
+average is printed beside it, so a busy machine shows as such.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from assistant.answer_engine import AnswerEngine
+from assistant.answer_models import Answer, Turn
+from assistant.retrieval import HybridSearcher
+from assistant.search_index import SearchIndex
+from evals.answer_eval import run_system
+from evals.bench import load_average, percentiles
+from evals.retrieval_recall import load_questions
+from ingest.settings import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("questions", type=Path)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    index = SearchIndex(Settings())
+    engine = AnswerEngine(HybridSearcher(index))
+    questions = load_questions(args.questions)
+    for q in questions[:2]:  # warm-up: imports, page units of the first pages
+        engine.ask(str(q["question"]))
+    cpu_ms: list[float] = []
+    wall_ms: list[float] = []
+
+    def ask(question: str, history: list[Turn]) -> Answer:
+        wall, cpu = time.perf_counter(), time.process_time()
+        answer = engine.ask(question, history)
+        cpu_ms.append((time.process_time() - cpu) * 1000)
+        wall_ms.append((time.perf_counter() - wall) * 1000)
+        return answer
+
+    for _ in range(args.rounds):
+        index.clear_query_cache()
+        run_system("ask", ask, questions, engine)
+    print(
+        json.dumps(
+            {
+                "asks": len(cpu_ms),
+                "cpu_ms": percentiles(cpu_ms),
+                "wall_ms": percentiles(wall_ms),
+                "load_average": load_average(),
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
