@@ -11,7 +11,7 @@ import pypdfium2 as pdfium
 from ingest.read.blocks import build_layout, link_tables
 from ingest.read.layout import Box, PageLayout, StoredLayout
 from ingest.read.ocr import OcrError, ocr_page, tesseract_available
-from ingest.read.pdf_words import Rule, page_marks, page_rules, page_words
+from ingest.read.pdf_words import Rule, page_shapes, page_words
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,8 @@ def layout_pages(
             width, height = page.get_size()
             try:
                 words = page_words(page)
-                layout = build_layout(i + 1, width, height, words, page_rules(page), marks=page_marks(page))
+                rules, marks = page_shapes(page)
+                layout = build_layout(i + 1, width, height, words, rules, marks=marks)
             except Exception as exc:  # one bad content stream must not lose the document
                 log.warning("page %d unreadable: %s", i + 1, exc)
                 layout = build_layout(i + 1, width, height, [])
