@@ -89,9 +89,7 @@ def candidates(passages: list[Passage], units_of: UnitsOf | None = None) -> list
                 text = p.text[s:e]
                 if len(text.split()) < 3:
                     continue
-                out.append(
-                    Candidate(p, rank, p.char_start + s, p.char_start + e, text, tokens_of(text), section)
-                )
+                out.append(Candidate(p, rank, p.char_start + s, p.char_start + e, text, tokens_of(text), section))
             continue
         raw = [u for u in page.units if u.kind == "raw" and u.start < p.char_end and p.char_start < u.end]
         for s, e in split_units(p.text, p.kind == "table") if raw else []:
@@ -117,30 +115,23 @@ def candidates(passages: list[Passage], units_of: UnitsOf | None = None) -> list
             context = section | tokens_of(page.heading_at(u.start))
             if u.kind == "row":
                 context |= tokens_of(" ".join(page.headers.get(u.block, [])))
-            out.append(
-                Candidate(p, rank, start, end, text, tokens_of(text), context, unit=u, page_units=page)
-            )
+            out.append(Candidate(p, rank, start, end, text, tokens_of(text), context, unit=u, page_units=page))
     return out
 
 
-def coverage(
-    profile: QuestionProfile,
-    tokens: frozenset[str] | set[str],
-    index: SearchIndex,
-    known_only: bool,
-    naming_weight: float = 1.0,
-) -> float:
-    """IDF-weighted share of the question's key terms present in ``tokens``.
-
-    ``naming_weight`` < 1 discounts words that name a document or place: they say
-    where to look, not what the answer says.
-    """
+def term_weights(
+    profile: QuestionProfile, index: SearchIndex, known_only: bool, naming_weight: float = 1.0
+) -> dict[str, float]:
+    """IDF weight of each of the question's key terms, once per ask. ``naming_weight`` < 1
+    discounts words that name a document or place: they say where to look, not what the answer says."""
     terms = [t for t in profile.terms if not known_only or index.term_df.get(t)]
-    weights = {t: index.idf(t) * (naming_weight if t in index.naming_terms else 1.0) for t in terms}
+    return {t: index.idf(t) * (naming_weight if t in index.naming_terms else 1.0) for t in terms}
+
+
+def covered(weights: dict[str, float], tokens: frozenset[str] | set[str]) -> float:
+    """Weighted share of the terms in ``weights`` present in ``tokens``."""
     total = sum(weights.values())
-    if total == 0:
-        return 0.0
-    return sum(w for t, w in weights.items() if t in tokens) / total
+    return sum(w for t, w in weights.items() if t in tokens) / total if total else 0.0
 
 
 _DEFINING_VERBS = {"is", "zijn", "betekent", "betekenen", "omvat", "omvatten"}
@@ -190,17 +181,9 @@ def has_new_number(profile: QuestionProfile, text: str) -> bool:
 
 
 def score(cands: list[Candidate], profile: QuestionProfile, index: SearchIndex) -> None:
-    known_only = profile.language == "en"
-    # The question's term weights once per ask (coverage() per candidate recomputed them each time).
-    terms = [t for t in profile.terms if not known_only or index.term_df.get(t)]
-    weights = {t: index.idf(t) * (0.3 if t in index.naming_terms else 1.0) for t in terms}
-    total = sum(weights.values()) or 1.0
-
-    def covered(tokens: frozenset[str]) -> float:
-        return sum(w for t, w in weights.items() if t in tokens) / total
-
+    weights = term_weights(profile, index, profile.language == "en", 0.3)  # once per ask, not per candidate
     for c in cands:
-        s = covered(c.tokens) + 0.3 * covered(c.section_tokens)
+        s = covered(weights, c.tokens) + 0.3 * covered(weights, c.section_tokens)
         if any(contains_phrase(c.text, ph) for ph in profile.phrases):
             s += 0.4  # the question quotes a term: the sentence that uses it verbatim
         s += 0.25 / (c.rank + 1)
@@ -317,13 +300,13 @@ def evidence_support(profile: QuestionProfile, cands: list[Candidate], index: Se
     of places and documents at a third: they say where, not what), among the units of the five
     best passages. A question that asks for a kind of value (an amount, a share, a date) is only
     supported by a unit that holds one."""
-    known_only = profile.language == "en"
+    weights = term_weights(profile, index, profile.language == "en", 0.3)
     typed = profile.expects != "any" and (profile.kind == "number" or profile.expects in ("money", "reason"))
     best = 0.0
     for c in cands:
         if c.rank >= 5 or (typed and not has_expected_value(profile, c.text)):
             continue
-        best = max(best, coverage(profile, c.tokens | c.section_tokens, index, known_only, 0.3))
+        best = max(best, covered(weights, c.tokens | c.section_tokens))
     return round(best, 4)
 
 

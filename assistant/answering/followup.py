@@ -1,7 +1,7 @@
 """Does a question continue the previous turn, or start fresh?
 
 A follow-up is a question without a subject of its own: it points back ("Wie is daar de trekker
-van?", "Wie trekt die?", "Aan welke eisen moeten die woningen voldoen?") or only swaps a name
+van?", "Wie trekt die?", "Hoe duur zijn die plekken?") or only swaps a name
 ("En voor Beverwijk?"). A question that names its own subject starts fresh, however short
 ("Wat zijn zorggeschikte woningen?"), so an earlier turn's scope never leaks into it.
 """
