@@ -5,10 +5,11 @@ from __future__ import annotations
 import bisect
 import re
 import time
+from difflib import SequenceMatcher
 
 from assistant import glossary_answers, maatregel_answers, plan_answers, table_answers
 from assistant.answer_models import Answer, Citation, Evidence, Turn
-from assistant.answering.followup import is_follow_up
+from assistant.answering.followup import is_follow_up, keep_to_referent
 from assistant.answering.units import UNITS, PageUnits
 from assistant.citations import normalise_ws, valid_citations
 from assistant.comparison import CAPPED_NL, compare, relevant_documents, renumber
@@ -123,10 +124,12 @@ class AnswerEngine:
             profile.terms = list(dict.fromkeys(profile.terms + tokenize(dutch)))
         notices: list[str] = []
         follow_up = is_follow_up(question, history[-1].question if history else None, self._subject_terms)
+        referent: set[str] = set()
         if follow_up:
             # No LLM to rewrite it: carry the previous turn's subject into retrieval and scoring.
             carried = self._carried(question, history[-1].question)
             prev = analyse(carried)
+            referent = set(self._subject_terms(carried)) - set(profile.terms)
             query = f"{query} {carried}"
             profile.terms = list(dict.fromkeys(profile.terms + prev.terms))
             profile.ids = profile.ids or prev.ids
@@ -181,7 +184,9 @@ class AnswerEngine:
             answer = self._from_plan(question, profile, plan)
         else:
             previous = history[-1] if follow_up else None
-            answer = self._from_passages(question, profile, passages, previous, filters, side_by_side, asks_definition)
+            answer = self._from_passages(
+                question, profile, passages, previous, filters, side_by_side, asks_definition, referent
+            )
         answer.evidence = [_evidence(p) for p in passages[:5]]
         if not answer.refused:
             answer.notices += self._unmentioned_places(query, profile, answer)
@@ -201,10 +206,12 @@ class AnswerEngine:
         filters: SearchFilters | None,
         side_by_side: bool,
         asks_definition: bool,
+        referent: set[str] | None = None,
     ) -> Answer:
         """Sentences and rows of the retrieved passages → refusal or a cited answer.
 
-        ``previous``: the turn a follow-up continues (its cited pages get preference).
+        ``previous``: the turn a follow-up continues (its cited pages get preference);
+        ``referent``: that turn's subject terms, which the evidence should be about.
         """
         scored = lookup_scored(self.index.begrippen, question) if asks_definition else []
         glossary = [b for _, b in scored]
@@ -220,6 +227,7 @@ class AnswerEngine:
             prefer_definitions(cands, glossary)
         if previous is not None:
             prefer_continuity(cands, set(previous.cited_pages))
+            keep_to_referent(cands, referent or set())
         # A term the documents define is answerable however the question is worded around it.
         files = {self.index.documents[d].file for d in filters.doc_ids or []} if filters and filters.doc_ids else None
         # A table cell whose row and column the question names is evidence of its own, as a
@@ -246,16 +254,13 @@ class AnswerEngine:
             answer = self._refuse(question, profile, passages, refusal)
         else:
             # Sentences a lead already shows (the glossary's own definition) leave room for others.
-            led = [
-                (c.doc_id, c.page, normalise_ws(c.quote)[:60])
-                for c, _ in leads
-                if c.section == glossary_answers.SECTION
-            ]
+            led = [(c.doc_id, c.page, normalise_ws(c.quote)) for c, _ in leads if c.section == glossary_answers.SECTION]
             rest = [
                 c
                 for c in cands
                 if not any(
-                    c.passage.doc_id == d and c.passage.page == p and h in normalise_ws(c.text) for d, p, h in led
+                    c.passage.doc_id == d and c.passage.page == p and _overlaps(normalise_ws(c.text), q)
+                    for d, p, q in led
                 )
             ]
             chosen = self._with_context(rest, select(rest, profile, side_by_side), profile) if rest else []
@@ -675,6 +680,12 @@ class AnswerEngine:
         return Citation(
             n=0, file=p.file, doc_id=p.doc_id, title=p.title, page=p.page + 1, quote=rest, section=p.section
         )
+
+
+def _overlaps(text: str, quote: str) -> bool:
+    """The two share a stretch of a sentence or more: showing both would repeat it."""
+    match = SequenceMatcher(None, text, quote, autojunk=False).find_longest_match()
+    return match.size >= min(60, len(text), len(quote))
 
 
 def _intro(titles: list[str], english: bool) -> str:

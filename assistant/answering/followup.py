@@ -9,7 +9,8 @@ van?", "Wie trekt die?", "Hoe duur zijn die plekken?") or only swaps a name
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from ingest.text_analysis import tokenize
 
@@ -35,3 +36,24 @@ def is_follow_up(question: str, previous: str | None, subject_terms: Callable[[s
     if any(set(tokenize(m.group(2))) & before for m in _DEMONSTRATIVE.finditer(question)):
         return True
     return bool(_LEADS_ON.match(question)) and not subject_terms(question)
+
+
+class _Scored(Protocol):
+    score: float
+    tokens: frozenset[str]
+    section_tokens: frozenset[str]
+
+
+# A unit that says nothing of the carried subject keeps this share of its score.
+OFF_REFERENT = 0.6
+
+
+def keep_to_referent(cands: Sequence[_Scored], carried: set[str]) -> None:
+    """A follow-up is about what the previous turn was about ("die woningen" are the
+    zorggeschikte woningen asked before): evidence that never mentions that subject, in its
+    text or under its heading, answers some other question with the same words."""
+    if not carried:
+        return
+    for c in cands:
+        if not carried & (c.tokens | c.section_tokens):
+            c.score *= OFF_REFERENT

@@ -78,7 +78,8 @@ class PageUnits:
                 return lead, end
             # Too long to show whole: the lead-in and the items up to and including this one.
             return lead, max(unit.end, self._fit(lead, end))
-        return self.read_alone(unit)
+        start, end = self.read_alone(unit)
+        return start, self.run_on(end) if unit.kind in ("sentence", "heading") else end
 
     def read_alone(self, unit: Unit) -> tuple[int, int]:
         """The unit's span, with the sentence before it when it refers back to that one."""
@@ -107,9 +108,19 @@ class PageUnits:
         while taken < len(ahead) and taken < units + 2 and carry_on.match(self.text[ahead[taken].start :]):
             taken += 1
         if not taken:
-            return end
+            return self.run_on(end)
         last = ahead[taken - 1]
-        return max(last.end, self.whole(last)[1])  # a sentence that announces a list brings it along
+        return self.run_on(max(last.end, self.whole(last)[1]))  # an announced list comes along
+
+    def run_on(self, end: int) -> int:
+        """``end`` moved to where the sentence really ends: a heading or line the reader cut
+        mid-sentence ("… Welke" / "onderwerpen moeten aan bod komen?") goes on in lower case."""
+        while not self.text[:end].rstrip().endswith((".", "!", "?", ":", ";")):
+            nxt = next((u for u in self.units if u.start >= end), None)
+            if nxt is None or not self.text[nxt.start : nxt.start + 1].islower():
+                break
+            end = nxt.end
+        return end
 
     def _fit(self, lead: int, end: int) -> int:
         """End of the last item of a list that still fits in ``MAX_LIST_WORDS``."""
@@ -166,6 +177,24 @@ def build_units(layout: PageLayout, stored: StoredLayout) -> PageUnits:
             prev_end_colon = None
             continue
         lines = [_span([ln]) for ln in block.lines if ln.words]
+        if not _table_like(text, lines) and (titled := _plain_headings(block, text)):
+            # Headings set in body type ("Zorggeschikte woningen" on a line of its own): the
+            # sentences under each belong to it, never glued to it.
+            for (s, e), is_heading in titled:
+                if is_heading:
+                    out.headings.append((s, " ".join(text[s:e].split())))
+                    out.units.append(Unit("heading", s, e, i))
+                else:
+                    part = [(a, b) for a, b in lines if s <= a and b <= e]
+                    out.units += [
+                        Unit("sentence", a, b, i)
+                        for x, y in split_units(text[s:e], table=False)
+                        for a, b in _at_lines(text, (s + x, s + y), part)
+                    ]
+            last_unit = out.units[-1]
+            ends_colon = last_unit.kind == "sentence" and text[last_unit.start : last_unit.end].rstrip().endswith(":")
+            prev_end_colon = (i, last_unit.start) if ends_colon else None
+            continue
         if _table_like(text, lines):
             # Columns the reader could not align into a table (numbers under numbers): neither
             # sentences nor rows; the candidates come from the passage text as it was chunked.
@@ -180,6 +209,45 @@ def build_units(layout: PageLayout, stored: StoredLayout) -> PageUnits:
         out.units += [Unit("sentence", s, e, i) for s, e in sentences]
         last = sentences[-1] if sentences else None
         prev_end_colon = (i, last[0]) if last and text[last[0] : last[1]].rstrip().endswith(":") else None
+    return out
+
+
+# A heading in body type: a few words on a line of their own, no closing punctuation.
+MAX_PLAIN_HEADING_WORDS = 6
+_CLOSES = (".", ",", ";", ":", "!", "?", ")", "-", "–")
+
+
+def _plain_headings(block: Block, text: str) -> list[tuple[tuple[int, int], bool]]:
+    """The block cut at lines that read as headings: after a finished sentence (or at the top),
+    short, narrower than half the block, unpunctuated, and followed by a line that starts a new
+    sentence. Empty when the block has none (the common case)."""
+    lines = [ln for ln in block.lines if ln.words]
+    if len(lines) < 2:
+        return []
+    width = max(ln.box.x1 for ln in lines) - min(ln.box.x0 for ln in lines)
+    cuts: list[int] = []
+    for n, ln in enumerate(lines[:-1]):
+        words = ln.text.split()
+        after_sentence = n == 0 or lines[n - 1].text.rstrip().endswith((".", "!", "?", ":"))
+        if (
+            after_sentence
+            and len(words) <= MAX_PLAIN_HEADING_WORDS
+            and ln.box.width < 0.5 * width
+            and not ln.text.rstrip().endswith(_CLOSES)
+            and words[0][:1].isupper()
+            and lines[n + 1].text[:1].isupper()
+        ):
+            cuts.append(n)
+    if not cuts:
+        return []
+    out: list[tuple[tuple[int, int], bool]] = []
+    start = 0
+    for n in cuts:
+        if n > start:
+            out.append((_span(lines[start:n]), False))
+        out.append((_span([lines[n]]), True))
+        start = n + 1
+    out.append((_span(lines[start:]), False))
     return out
 
 

@@ -47,3 +47,23 @@ def test_a_question_with_its_own_subject_starts_fresh(question: str) -> None:
 
 def test_without_history_nothing_is_a_follow_up() -> None:
     assert not is_follow_up("En voor Beverwijk?", None, _subject)
+
+
+def test_a_follow_up_keeps_to_the_subject_it_points_back_to() -> None:
+    from dataclasses import dataclass
+
+    from assistant.answering.followup import OFF_REFERENT, keep_to_referent
+
+    @dataclass
+    class Cand:
+        score: float
+        tokens: frozenset[str]
+        section_tokens: frozenset[str] = frozenset()
+
+    about = Cand(1.0, frozenset({"zorgschik", "woon", "eis"}))
+    under_heading = Cand(1.0, frozenset({"brandveilig"}), frozenset({"zorgschik"}))
+    other = Cand(1.0, frozenset({"woon", "voldoen", "eis"}))
+    keep_to_referent([about, under_heading, other], {"zorgschik"})
+    assert (about.score, under_heading.score, other.score) == (1.0, 1.0, OFF_REFERENT)
+    keep_to_referent([other], set())  # nothing carried: nothing changes
+    assert other.score == OFF_REFERENT

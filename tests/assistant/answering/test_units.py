@@ -75,3 +75,36 @@ def test_a_sentence_that_refers_back_is_read_with_the_one_before(tmp_path: Path)
     )
     own = _unit(page, "monitor", "sentence")
     assert page.read_alone(own) == (own.start, own.end)
+
+
+def test_a_heading_in_body_type_is_cut_from_the_sentences_under_it(tmp_path: Path) -> None:
+    # Same font, size and spacing as the text: only its line of its own says it is a heading.
+    body = (
+        "<p style='width:520px'>Geclusterde woonvormen zijn hofjes en serviceflats met een ontmoetingsruimte.<br>"
+        "Nultredenwoningen<br>"
+        "Nultredenwoningen zijn woningen waarin je zonder trappen kunt wonen, met alle vertrekken op "
+        "een verdieping.<br>Ook de toegang tot de woning is zonder drempels.</p>"
+    )
+    page = _units(tmp_path, body)
+    heading = _unit(page, "Nultredenwoningen", "heading")
+    assert " ".join(page.text[heading.start : heading.end].split()) == "Nultredenwoningen"
+    sentence = _unit(page, "zonder trappen", "sentence")
+    assert page.text[sentence.start : sentence.end].startswith("Nultredenwoningen zijn")
+    assert page.heading_at(_unit(page, "drempels").start) == "Nultredenwoningen"
+    # The line above ends in a full stop only when the heading is one: a sentence that wraps is no heading.
+    assert not any(u.kind == "heading" for u in page.units if "hofjes" in page.text[u.start : u.end])
+
+
+def test_a_line_that_wraps_mid_sentence_is_not_a_heading(tmp_path: Path) -> None:
+    body = "<p style='width:300px'>De gemeente bouwt tot 2030 in<br>Noorddorp<br>zestig woningen voor ouderen.</p>"
+    page = _units(tmp_path, body)
+    assert not any(u.kind == "heading" for u in page.units)
+
+
+def test_a_quote_never_ends_where_the_reader_cut_a_sentence(tmp_path: Path) -> None:
+    # A heading block that breaks off mid-sentence: the rest, in lower case, belongs to it.
+    body = "<h3>Stap 4 - Bespreek de inhoud. Welke</h3><p>onderwerpen komen aan bod? Eerst de analyse.</p>"
+    page = _units(tmp_path, body)
+    heading = _unit(page, "Stap 4", "heading")
+    start, end = page.whole(heading)
+    assert " ".join(page.text[start:end].split()) == "Stap 4 - Bespreek de inhoud. Welke onderwerpen komen aan bod?"
