@@ -71,7 +71,7 @@ def relevant_documents(
     hundreds of documents ("de raadsvoorstellen" may name a hundred), and a column per document
     would cost an ask each. The choice takes the best-ranked document of each group first (e.g.
     each document kind the question names), then the next of each: a comparison "volgens het
-    raadsvoorstel, het DSP-rapport en de handreiking" must not become six raadsvoorstellen."""
+    raadsvoorstel, het onderzoeksrapport en de handreiking" must not become six raadsvoorstellen."""
     index = engine.index
     pool = sorted(index.documents) if among is None else [d for d in among if d in index.documents]
     if len(pool) <= limit:

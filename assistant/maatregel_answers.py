@@ -1,6 +1,6 @@
 """Who-does-what questions answered from maatregel records, not from loose table lines.
 
-"Wie is trekker van maatregel 1d?", "Welke maatregel gaat over …?", "Bij welke
+"Wie is trekker van maatregel 3b?", "Welke maatregel gaat over …?", "Bij welke
 maatregelen staat de trekker op PM?" — each answer line is one record, cited with
 its row's verbatim text on its page.
 """

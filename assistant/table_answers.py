@@ -1,7 +1,7 @@
 """Number questions answered from parsed table cells: the exact cell, cited by its row line.
 
-"Hoeveel zorggeschikte woningen heeft Heemskerk nodig tot 2031?" → the cell at row
-Heemskerk, column "Zorggeschikte woningen" of the table that has it.
+"Hoeveel zorggeschikte woningen heeft Noorddorp nodig tot 2030?" → the cell at row
+Noorddorp, column "Zorggeschikte woningen" of the table that has it.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def find(profile: QuestionProfile, index: SearchIndex, doc_files: set[str] | Non
     q = fold(profile.text)
     lookup = index.memo("table_cells", lambda: _CellLookup(index.cells))
     rows = [c for name, cells in lookup.by_row.items() if name in q and whole_word(name).search(q) for c in cells]
-    # A table with one unnamed row is about the place in its caption ("… in regio Zuid-Kennemerland").
+    # A table with one unnamed row is about the place in its caption ("… in regio Noordkust").
     places = {fold(part) for w in profile.proper_nouns for part in re.split(r"[/,]", w) if len(part) > 3}
     if places:
         rows += [c for table, c in lookup.unnamed if any(p in table for p in places)]

@@ -72,3 +72,35 @@ Gesprek:
 
 Vervolgvraag: {question}
 Zelfstandige vraag:"""
+
+# Notices beside an answer.
+SEARCHED_IN_NL = "Gezocht in: {titles}"
+# Chroma was unreachable for this answer: it rests on BM25 alone, and the reader should know.
+DENSE_UNAVAILABLE_NL = (
+    "Let op: semantisch zoeken is nu niet beschikbaar; dit antwoord is alleen op trefwoorden gezocht."
+)
+MISSING_IDS_NL = "niet gevonden: maatregel {ids}"
+MISSING_NL = "niet gevonden: {names}"
+
+# Why an answer was refused (shown after REFUSAL_REASON_NL's "Waarom geen antwoord:").
+NO_PASSAGE_NL = "er is geen enkele passage gevonden"
+UNKNOWN_NAME_NL = "de naam {names} komt in de documenten niet voor"
+UNKNOWN_WORD_NL = "de documenten gebruiken het woord {words} nergens"
+NO_VALUE_NL = "geen {value} bij het gevraagde onderwerp in de bronnen"
+LOW_SUPPORT_NL = "de best passende passages gaan over iets anders (steun {support:.2f} < {threshold:.2f})"
+NO_SUCH_MEASURE_NL = "maatregel {ids} komt in de documenten niet voor"
+NO_SUCH_RECORD_NL = "{names} komt in de documenten niet voor"
+NO_CHECKED_MEASURE_NL = "geen controleerbare maatregel gevonden"
+NO_CHECKED_RECORD_NL = "geen controleerbaar record gevonden"
+NO_COLUMN_NL = "geen van de documenten zegt hier iets over"
+LLM_REFUSED_NL = "het taalmodel vond het antwoord niet in de bronnen"
+# The kind of value a number question asks for, as NO_VALUE_NL names it.
+VALUE_NAMES_NL = {
+    "reason": "reden",
+    "money": "bedrag",
+    "percentage": "percentage",
+    "duration": "duur",
+    "count": "aantal",
+    "date": "datum of jaartal",
+    "any": "waarde",
+}

@@ -2,7 +2,7 @@
 
 A follow-up is a question without a subject of its own: it points back ("Wie is daar de trekker
 van?", "Wie trekt die?", "Hoe duur zijn die plekken?") or only swaps a name
-("En voor Beverwijk?"). A question that names its own subject starts fresh, however short
+("En voor Noorddorp?"). A question that names its own subject starts fresh, however short
 ("Wat zijn zorggeschikte woningen?"), so an earlier turn's scope never leaks into it.
 """
 
@@ -36,6 +36,21 @@ def is_follow_up(question: str, previous: str | None, subject_terms: Callable[[s
     if any(set(tokenize(m.group(2))) & before for m in _DEMONSTRATIVE.finditer(question)):
         return True
     return bool(_LEADS_ON.match(question)) and not subject_terms(question)
+
+
+class _Names(Protocol):
+    def mentioned(self, question: str, places_only: bool = False) -> dict[str, list[str]]: ...
+
+
+def carried_question(question: str, previous: str, names: _Names) -> str:
+    """The previous question as a follow-up carries it on: when the follow-up names a place
+    of its own ("En voor Noorddorp?"), the previous one's places are left behind."""
+    if not names.mentioned(question, places_only=True):
+        return previous
+    for found in names.mentioned(previous, places_only=True).values():
+        for name in found:
+            previous = re.sub(rf"\b{re.escape(name)}\b", " ", previous, flags=re.IGNORECASE)
+    return previous
 
 
 class _Scored(Protocol):

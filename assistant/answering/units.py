@@ -53,6 +53,7 @@ class PageUnits:
     headings: list[tuple[int, str]] = field(default_factory=list)  # (offset, heading text)
     headers: dict[int, list[str]] = field(default_factory=dict)  # table block → its column names
     announces: dict[int, int] = field(default_factory=dict)  # lead-in sentence start → its list block
+
     def within(self, start: int, end: int) -> list[Unit]:
         """The units that begin inside ``[start, end)`` (a passage's range)."""
         return [u for u in self.units if start <= u.start < end]

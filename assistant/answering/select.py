@@ -1,0 +1,161 @@
+"""Step 4: from the retrieved passages to the units an answer quotes — or the reason to refuse.
+
+Candidates are the evidence units of the passages' pages (sentences in their paragraph, whole
+lists, table rows); they are scored by what carries over between documents (coverage of the
+question's weighted terms, the section heading, the expected kind of value, definitions, the
+previous turn's pages and subject), and the best are chosen within the question kind's budget.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from assistant import glossary_answers, table_answers
+from assistant.answer_models import Citation
+from assistant.answering.analyse import Analysed
+from assistant.answering.followup import keep_to_referent
+from assistant.answering.refusal import refusal_reason
+from assistant.answering.scoping import Scoped
+from assistant.answering.units import UNITS, PageUnits
+from assistant.answering.vocabulary import Vocabulary
+from assistant.citations import normalise_ws
+from assistant.extractive import (
+    Candidate,
+    candidates,
+    has_expected_value,
+    prefer_continuity,
+    prefer_definitions,
+    score,
+    select,
+)
+from assistant.instruction_guard import is_instruction_like
+from assistant.question_analysis import QuestionProfile
+from assistant.retrieval import Passage
+from assistant.search_index import SearchFilters, SearchIndex
+from ingest.begrippen import Begrip, lookup_scored
+
+# A sentence that announces a list: the list is the answer.
+_LIST_INTRO = re.compile(r":\s*$|\bte\s+weten\b|\bde\s+volgende\b|\bvolgende\s+(stappen|vragen|onderdelen)\b", re.I)
+# Glossary entries whose passages join the candidates.
+GLOSSARY_PASSAGES = 4
+
+
+@dataclass
+class Selection:
+    chosen: list[Candidate] = field(default_factory=list)
+    leads: list[tuple[Citation, str]] = field(default_factory=list)  # structured facts shown first
+    refusal: str | None = None  # why not to answer; None: answer
+    support: float | None = None  # the evidence support the refusal threshold judged
+    skipped: list[Candidate] = field(default_factory=list)  # instruction-like sentences left out
+    glossary: list[Begrip] = field(default_factory=list)  # definitions of the asked term
+
+
+def select_evidence(analysed: Analysed, scoped: Scoped, passages: list[Passage], vocab: Vocabulary) -> Selection:
+    index = vocab.index
+    profile, filters = analysed.profile, scoped.filters
+    scored = lookup_scored(index.begrippen, analysed.question) if analysed.asks_definition else []
+    glossary = [b for _, b in scored]
+    if glossary:
+        # The glossary knows where the term is defined: make sure those passages are candidates.
+        passages = _glossary_passages(glossary, filters, index) + passages
+    cands = candidates(passages, lambda doc_id, page: _units_of(index, doc_id, page))
+    # Instruction-like sentences are data, never answers; the user is told one was skipped.
+    skipped = [c for c in cands if is_instruction_like(c.text)]
+    cands = [c for c in cands if not is_instruction_like(c.text)]
+    score(cands, profile, index)
+    if glossary:
+        prefer_definitions(cands, glossary)
+    if analysed.previous is not None:
+        prefer_continuity(cands, set(analysed.previous.cited_pages))
+        keep_to_referent(cands, analysed.referent)
+    files = {index.documents[d].file for d in filters.doc_ids or []} if filters and filters.doc_ids else None
+    # A table cell whose row and column the question names is evidence of its own, as a
+    # glossary entry is: the row label and column name need not be in one sentence.
+    cells = table_answers.find(profile, index, files) if passages else []
+    out = Selection(skipped=skipped, glossary=glossary)
+    if not (glossary and passages):  # a term the documents define is answerable however it is asked
+        # The cell must hold the kind of value asked for: a count is no answer to "hoeveel euro".
+        typed = profile.expects in ("money", "percentage", "duration")
+        by_record = any(not typed or has_expected_value(profile, f"{c.value} {c.unit} {c.column}") for c in cells)
+        out.refusal, out.support = refusal_reason(profile, passages, cands, vocab, by_record=by_record)
+    if out.refusal is not None:
+        return out
+    out.leads = [table_answers.lead(cells, index)] if cells else []
+    if scored:
+        shown = glossary_answers.definitions(scored, profile, index, all_terms=profile.kind == "comparison")
+        allowed = {index.documents[d].file for d in filters.doc_ids or []} if filters else set()
+        out.leads += [
+            lead
+            for b in shown
+            if (not allowed or b.file in allowed) and (lead := glossary_answers.lead(b, index)) is not None
+        ]
+    # Sentences a lead already shows (the glossary's own definition) leave room for others.
+    led = [(c.doc_id, c.page, normalise_ws(c.quote)) for c, _ in out.leads if c.section == glossary_answers.SECTION]
+    rest = [
+        c
+        for c in cands
+        if not any(
+            c.passage.doc_id == d and c.passage.page == p and _overlaps(normalise_ws(c.text), q) for d, p, q in led
+        )
+    ]
+    out.chosen = _with_context(select(rest, profile, scoped.side_by_side), profile) if rest else []
+    return out
+
+
+def _units_of(index: SearchIndex, doc_id: str, page: int) -> PageUnits | None:
+    return UNITS.get(index, doc_id, page)
+
+
+def _with_context(chosen: list[Candidate], profile: QuestionProfile) -> list[Candidate]:
+    """Mark what a chosen sentence announces or continues: the list after "… te weten:",
+    the next steps of a procedure, the sentence after a definition."""
+    if profile.kind in ("number", "who", "when"):
+        return chosen
+    for i, c in enumerate(chosen):
+        if _LIST_INTRO.search(c.text):
+            c.extend = 6
+        elif profile.kind == "procedure" and len(c.text.split()) <= 8:
+            c.extend = 1  # a step's heading ("Stap 5 - En dan?"): what the step is comes next
+        elif i == 0 and profile.kind == "procedure":
+            c.extend = 3
+        elif i == 0 and profile.kind == "definition":
+            c.extend = 1
+    return chosen
+
+
+def _overlaps(text: str, quote: str) -> bool:
+    """The two share a stretch of a sentence or more: showing both would repeat it."""
+    match = SequenceMatcher(None, text, quote, autojunk=False).find_longest_match()
+    return match.size >= min(60, len(text), len(quote))
+
+
+def _glossary_passages(glossary: list[Begrip], filters: SearchFilters | None, index: SearchIndex) -> list[Passage]:
+    """The chunks holding each definition's quote (all scopes), as top-ranked passages."""
+    allowed = set(filters.doc_ids) if filters is not None and filters.doc_ids else None
+    out: list[Passage] = []
+    for b in glossary[:GLOSSARY_PASSAGES]:
+        doc = index.by_file.get(b.file)
+        if doc is None or (allowed is not None and doc.doc_id not in allowed):
+            continue
+        head = normalise_ws(b.quote)[:60]
+        for chunk in index.page_chunks.get((doc.doc_id, b.page), []):
+            if head and head in normalise_ws(chunk.text):
+                out.append(
+                    Passage(
+                        chunk.chunk_id,
+                        doc.doc_id,
+                        doc.file,
+                        doc.title,
+                        chunk.page,
+                        chunk.section,
+                        chunk.text,
+                        1.0,
+                        chunk.char_start,
+                        chunk.char_end,
+                        chunk.kind,
+                    )
+                )
+                break
+    return out

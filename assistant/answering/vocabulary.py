@@ -1,0 +1,53 @@
+"""What the indexed text knows of a question's words: stems, names and their derived forms.
+
+Refusal and follow-up detection ask it whether a word is a subject the documents lack or only
+the question's own wording ("onderscheidt", "Noorddorpse").
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from assistant.question_analysis import analyse
+from assistant.search_index import SearchIndex
+from ingest.records.labels import SYNONYMS
+from ingest.text_analysis import fold, tokenize
+
+# Words for a measure's attributes (who leads, when, with whom, how far), as record labels name them.
+ATTRIBUTE_TERMS = frozenset(
+    tokenize(" ".join(w for f in ("trekker", "tijdspad", "betrokken", "status") for w in SYNONYMS[f]))
+)
+
+
+class Vocabulary:
+    """The index's terms, sorted once per index version for prefix lookups."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+        self._sorted: tuple[str, list[str]] = ("", [])
+
+    def has_prefix(self, prefix: str) -> bool:
+        if self._sorted[0] != self.index.version:
+            self._sorted = (self.index.version, sorted(self.index.term_df))
+        vocab = self._sorted[1]
+        i = bisect.bisect_left(vocab, prefix)
+        return i < len(vocab) and vocab[i].startswith(prefix)
+
+    def inflects_known(self, term: str) -> bool:
+        """A verb form of a word the corpus has ("onderscheidt", "betaalt"): the question's
+        wording, not a subject the documents lack."""
+        return term.endswith("t") and self.has_prefix(term[:6])
+
+    def derives_known(self, name: str) -> bool:
+        """ "Noorddorpse", "Noorddorpers": a form of a name the indexed text has ("Noorddorp")."""
+        word = fold(name)
+        return len(word) >= 6 and self.has_prefix(word[: max(5, len(word) - 3)])
+
+    def subject_terms(self, question: str) -> list[str]:
+        """The question's own subject words: not names of places or documents, not numbers, not
+        the attribute asked of a record ("En wat is het tijdspad?" asks it of the last one)."""
+        return [
+            t
+            for t in analyse(question).terms
+            if t not in self.index.naming_terms and not t.isdigit() and t not in ATTRIBUTE_TERMS
+        ]
