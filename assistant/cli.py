@@ -749,6 +749,50 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
+@app.command("mcp")
+def mcp_stdio(
+    role: Annotated[
+        str,
+        typer.Option("--role", help="admin (standaard), staff of partner (alleen openbare documenten)."),
+    ] = "admin",
+    token: Annotated[
+        str | None,
+        typer.Option("--token", envvar="WOONZORG_MCP_TOKEN", help="Of een API-token: dan geldt de rol van dat token."),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="Adres van `woonzorg serve` voor de PDF-links (standaard http://HOST:PORT/)."),
+    ] = None,
+) -> None:
+    """MCP-server over stdio (Claude Desktop e.d.): zoeken, pagina's lezen, vragen, begrippen, maatregelen, vergelijken.
+
+    Zonder --role of --token als lokale beheerder (ziet alle documenten), net als de lokale demo van `serve`.
+    """
+    from typing import cast
+
+    from assistant.access import ROLES, Role
+    from assistant.auth import Principal, TokenConfigError, TokenStore
+    from assistant.mcp.stdio import run_stdio
+
+    settings = _settings()
+    if token is not None:
+        try:
+            found = TokenStore(settings).authenticate(token)
+        except TokenConfigError as exc:
+            console.print(f"[red]{exc}[/]")
+            raise typer.Exit(2) from exc
+        if found is None:
+            console.print("[red]Dit token is ongeldig of ingetrokken.[/]")
+            raise typer.Exit(2)
+        principal = found
+    else:
+        if role not in ROLES:
+            console.print(f"[red]--role moet {', '.join(ROLES)} zijn.[/]")
+            raise typer.Exit(2)
+        principal = Principal("stdio", cast(Role, role))
+    run_stdio(settings, principal, base_url or f"http://{settings.host}:{settings.port}/")
+
+
 token_app = typer.Typer(help="API-tokens (rollen admin, staff, partner).", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 

@@ -19,11 +19,24 @@ from assistant.access import ScopedIndexes
 from assistant.api.deps import get_principal, require
 from assistant.api.metrics import Metrics, MetricsMiddleware
 from assistant.api.rate_limit import RateLimiter
-from assistant.api.routes import ask, compare, documents, feedback, health, maatregelen, metrics, search, terms, ui
+from assistant.api.routes import (
+    ask,
+    compare,
+    documents,
+    feedback,
+    health,
+    maatregelen,
+    metrics,
+    openai_compat,
+    search,
+    terms,
+    ui,
+)
 from assistant.api.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from assistant.audit_log import AuditLog, QuestionLog
 from assistant.auth import TokenStore
 from assistant.feedback_store import FeedbackStore, feedback_path
+from assistant.mcp.http import mount_mcp
 from assistant.retrieval import HybridSearcher
 from assistant.search_index import SearchIndex
 from assistant.ui import STATIC_DIR
@@ -59,6 +72,12 @@ def _dutch_problem(error: Any) -> str:
     return f"'{field}' {_PROBLEMS.get(str(error.get('type')), 'is ongeldig')}"
 
 
+def _size_error_body(path: str, message: str) -> dict[str, Any]:
+    if openai_compat.is_openai_path(path):
+        return openai_compat.error_body(413, message)
+    return {"detail": message}
+
+
 def create_app(settings: Settings, searcher: HybridSearcher | None = None) -> FastAPI:
     """``searcher``: an already loaded one (tests); otherwise the index in ``settings.data_dir`` is loaded."""
 
@@ -81,7 +100,8 @@ def create_app(settings: Settings, searcher: HybridSearcher | None = None) -> Fa
         )
         app.state.jobs = JobQueue(settings, base.index.embedder, app.state.audit, on_change=app.state.embedding.wake)
         try:
-            yield
+            async with app.state.mcp_sessions.run():  # /mcp's task group
+                yield
         finally:
             app.state.jobs.stop()
             app.state.embedding.stop()
@@ -100,6 +120,7 @@ def create_app(settings: Settings, searcher: HybridSearcher | None = None) -> Fa
         # every file of one upload request at its limit, plus the form fields
         upload_limit=settings.max_upload_bytes * settings.max_upload_files + 1_000_000,
         upload_path="/api/documents",
+        error_body=_size_error_body,
     )
     app.add_middleware(SecurityHeadersMiddleware)
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
@@ -112,25 +133,32 @@ def create_app(settings: Settings, searcher: HybridSearcher | None = None) -> Fa
             allow_headers=["Authorization", "Content-Type"],
         )
 
+    # On /v1 every error is an OpenAI error object (what OpenAI clients parse), elsewhere {"detail": …}.
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = "; ".join(_dutch_problem(e) for e in exc.errors())
-        return JSONResponse(status_code=422, content={"detail": f"Ongeldige aanvraag: {problems}."})
+        message = f"Ongeldige aanvraag: {problems}."
+        if openai_compat.is_openai_path(request.url.path):
+            return openai_compat.validation_response(message, list(exc.errors()))
+        return JSONResponse(status_code=422, content={"detail": message})
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail
         if detail == http.HTTPStatus(exc.status_code).phrase:
             detail = _STATUS_NL.get(exc.status_code, "De aanvraag kon niet worden verwerkt.")
+        if openai_compat.is_openai_path(request.url.path):
+            return openai_compat.error_response(exc, str(detail))
         return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=exc.headers)
 
     @app.exception_handler(Exception)
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         # Never a stack trace to the client; the log has it.
         log.exception("unhandled error")
-        return JSONResponse(
-            status_code=500, content={"detail": "Er ging iets mis aan onze kant. Probeer het later opnieuw."}
-        )
+        message = "Er ging iets mis aan onze kant. Probeer het later opnieuw."
+        if openai_compat.is_openai_path(request.url.path):
+            return JSONResponse(status_code=500, content=openai_compat.error_body(500, message))
+        return JSONResponse(status_code=500, content={"detail": message})
 
     # /health and the UI shell (no data) are open; everything else needs a caller (401 without a
     # token when tokens are configured); /metrics and document management need a role.
@@ -138,8 +166,10 @@ def create_app(settings: Settings, searcher: HybridSearcher | None = None) -> Fa
         app.include_router(module.router)
     app.include_router(metrics.router, dependencies=[require("admin", "staff")])
     caller = [Depends(get_principal)]
-    for module in (search, ask, terms, maatregelen, compare, documents, feedback):
+    for module in (search, ask, terms, maatregelen, compare, documents, feedback, openai_compat):
         app.include_router(module.router, dependencies=caller)
+    # /mcp authenticates each request itself (same tokens, roles and local-demo rule as above).
+    app.state.mcp_sessions = mount_mcp(app, settings, tokens.configured)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 

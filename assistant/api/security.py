@@ -4,6 +4,9 @@ And the request-size limit."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from fastapi import HTTPException
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -60,14 +63,23 @@ class BodySizeLimitMiddleware:
     """413 (Dutch JSON) for a body over the limit: by Content-Length up front, or counted as it streams in.
 
     Own middleware rather than FastAPI's ``max_body_size``: that one answers in English plain text.
-    The upload route gets its own, larger limit (all files of one request).
+    The upload route gets its own, larger limit (all files of one request). ``error_body(path,
+    message)``: the JSON body of that 413 (default ``{"detail": message}``; /v1 answers OpenAI's shape).
     """
 
-    def __init__(self, app: ASGIApp, default_limit: int, upload_limit: int, upload_path: str) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        default_limit: int,
+        upload_limit: int,
+        upload_path: str,
+        error_body: Callable[[str, str], Any] | None = None,
+    ) -> None:
         self.app = app
         self.default_limit = default_limit
         self.upload_limit = upload_limit
         self.upload_path = upload_path
+        self.error_body = error_body or (lambda _path, message: {"detail": message})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -78,7 +90,8 @@ class BodySizeLimitMiddleware:
         for key, value in scope.get("headers", []):
             if key == b"content-length" and value.isdigit() and int(value) > limit:
                 exc = _TooLarge(limit)
-                await JSONResponse({"detail": exc.detail}, status_code=413)(scope, receive, send)
+                body = self.error_body(str(scope.get("path", "")), str(exc.detail))
+                await JSONResponse(body, status_code=413)(scope, receive, send)
                 return
         received = 0
 
