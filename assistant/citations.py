@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 
 from assistant.answer_models import Citation
 from assistant.search_index import SearchIndex
@@ -24,22 +25,22 @@ def normalise_ws(text: str) -> str:
 
 def quote_span(page_text: str, quote: str) -> tuple[int, int] | None:
     """``[start, end)`` of the first occurrence of ``quote`` in ``page_text`` when whitespace may
-    differ (quotes are whitespace-normalised), or None when it is not there."""
-    needle = normalise_ws(quote)
-    if not needle:
+    differ (quotes are whitespace-normalised), or None when it is not there.
+
+    The quote's words joined by ``\\s+`` and searched in the page itself: the same first match
+    as finding the normalised quote in the whitespace-normalised page (a word of the quote lies
+    within one word of the page, and each whitespace run between them is taken whole), without
+    building that page copy and its offset map on every check (~2 ms per citation)."""
+    words = quote.split()
+    if not words:
         return None
-    pieces: list[str] = []
-    origin: list[int] = []  # origin[i]: offset in page_text of character i of the normalised text
-    for k, m in enumerate(_WORD.finditer(page_text)):
-        if k:
-            pieces.append(" ")
-            origin.append(m.start() - 1)
-        pieces.append(m.group())
-        origin.extend(range(m.start(), m.end()))
-    i = "".join(pieces).find(needle)
-    if i < 0:
-        return None
-    return origin[i], origin[i + len(needle) - 1] + 1  # the needle starts and ends with a non-space
+    m = _quote_pattern(tuple(words)).search(page_text)
+    return (m.start(), m.end()) if m else None
+
+
+@lru_cache(maxsize=4096)
+def _quote_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\s+".join(map(re.escape, words)))
 
 
 def quote_on_page(index: SearchIndex, doc_id: str, page: int, quote: str) -> bool:

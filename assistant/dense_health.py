@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -92,9 +92,11 @@ class DenseHealth:
 
 @dataclass
 class DenseUse:
-    """Did any retrieval in this request go without the dense store?"""
+    """Did any retrieval in this request go without the dense store? And the query vectors this
+    request embedded (a comparison searches its question once per column: embed it once)."""
 
     missed: bool = False
+    query_vectors: dict[tuple[str, str], tuple[float, ...]] = field(default_factory=dict)
 
 
 _current: ContextVar[DenseUse | None] = ContextVar("dense_use", default=None)
@@ -114,6 +116,11 @@ def dense_use() -> Iterator[DenseUse]:
         yield use
     finally:
         _current.reset(token)
+
+
+def current_use() -> DenseUse | None:
+    """The record of the request being answered (None outside ``dense_use``)."""
+    return _current.get()
 
 
 def note_dense_missed() -> None:

@@ -137,12 +137,22 @@ def covered(weights: dict[str, float], tokens: frozenset[str] | set[str]) -> flo
 _DEFINING_VERBS = {"is", "zijn", "betekent", "betekenen", "omvat", "omvatten"}
 
 
+_WORDS = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_stems(text: str) -> tuple[tuple[str, ...], tuple[frozenset[str], ...]]:
+    """The lower-cased words of ``text`` and each word's stems, once per text (every candidate
+    of a definition question is checked, and the same sentences come back on many asks)."""
+    words = tuple(_WORDS.findall(text.lower()))
+    return words, tuple(frozenset(tokenize(w)) for w in words)
+
+
 def defines_term(text: str, terms: set[str]) -> bool:
     """ "X zijn …", "Deze “X” zijn …", "Onder X verstaan we …": a sentence that defines a key term."""
-    words = re.findall(r"\w+", text.lower())
-    stems = [tokenize(w) for w in words]
+    words, stems = _word_stems(text)
     for i, st in enumerate(stems):
-        if not (set(st) & terms):
+        if st.isdisjoint(terms):
             continue
         after = words[i + 1 : i + 4]
         if any(w in _DEFINING_VERBS for w in after):
@@ -152,10 +162,17 @@ def defines_term(text: str, terms: set[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 16)
+def stems_of(text: str) -> tuple[str, ...]:
+    """``tokenize(text)`` in order, once per text (immutable: the cache is shared)."""
+    return tuple(tokenize(text))
+
+
 def contains_phrase(text: str, phrase: list[str]) -> bool:
-    stems = tokenize(text)
+    stems = stems_of(text)
     n = len(phrase)
-    return any(stems[i : i + n] == phrase for i in range(len(stems) - n + 1))
+    want = tuple(phrase)
+    return any(stems[i : i + n] == want for i in range(len(stems) - n + 1))
 
 
 def has_expected_value(profile: QuestionProfile, text: str) -> bool:
@@ -181,32 +198,42 @@ def has_new_number(profile: QuestionProfile, text: str) -> bool:
 
 
 def score(cands: list[Candidate], profile: QuestionProfile, index: SearchIndex) -> None:
-    weights = term_weights(profile, index, profile.language == "en", 0.3)  # once per ask, not per candidate
+    # Everything that depends on the question alone is worked out once per ask, not per candidate.
+    weights = term_weights(profile, index, profile.language == "en", 0.3)
+    total = sum(weights.values())
+    value = _VALUE[profile.expects] if profile.expects != "any" else None
+    asked_numbers = set(_NUM.findall(profile.text))
+    definition = profile.kind == "definition"
+    terms = set(profile.terms)
+    residue_matters = profile.kind != "number" and not profile.ids
+    who = profile.kind == "who"
+    asks_list = bool(_ASKS_LIST.search(profile.text))
     for c in cands:
-        s = covered(weights, c.tokens) + 0.3 * covered(weights, c.section_tokens)
-        if any(contains_phrase(c.text, ph) for ph in profile.phrases):
+        text = c.text
+        s = _covered(weights, total, c.tokens) + 0.3 * _covered(weights, total, c.section_tokens)
+        if profile.phrases and any(contains_phrase(text, ph) for ph in profile.phrases):
             s += 0.4  # the question quotes a term: the sentence that uses it verbatim
         s += 0.25 / (c.rank + 1)
         if (
-            profile.expects != "any"  # the asked kind of value (an amount, a date …), whatever the form
-            and has_expected_value(profile, c.text)
-            and (profile.expects == "reason" or has_new_number(profile, c.text))
+            value is not None  # the asked kind of value (an amount, a date …), whatever the form
+            and value.search(text)
+            and (profile.expects == "reason" or any(n not in asked_numbers for n in _NUM.findall(text)))
         ):
             s += 0.25
-        if profile.kind == "definition":
-            if defines_term(c.text, set(profile.terms)):
+        if definition:
+            if defines_term(text, terms):
                 s += 0.4  # "X zijn …": the sentence that defines the asked term
-            elif _DEFINES.search(c.text[:160]):
+            elif _DEFINES.search(text[:160]):
                 s += 0.2
         if c.unit is not None and c.unit.kind == "heading":
             s *= 0.5  # a heading says what follows, it rarely is the answer itself
-        if profile.kind != "number" and not profile.ids and _is_table_residue(c.text):
+        if residue_matters and _is_table_residue(text):
             s *= 0.5  # numbers torn out of a table's columns read as noise, unless numbers are asked
-        if profile.kind == "who" and _TREKKER.search(c.text):
+        if who and _TREKKER.search(text):
             s += 0.3
-        if _ASKS_LIST.search(profile.text) and _NAMES_LIST.search(c.text):
+        if asks_list and _NAMES_LIST.search(text):
             s += 0.3  # "Met welke partners …?": the sentence that names them one by one
-        if profile.ids and (m := _ROW_LETTER.match(c.text)):
+        if profile.ids and (m := _ROW_LETTER.match(text)):
             chunk = index.chunks.get(c.passage.chunk_id)
             head_ids = set(chunk.search_text.split("\n", 1)[0].split()) if chunk else set()
             if any(i.endswith(m.group(1)) and i in head_ids for i in profile.ids):
@@ -214,11 +241,17 @@ def score(cands: list[Candidate], profile: QuestionProfile, index: SearchIndex) 
         c.score = s
 
 
+def _covered(weights: dict[str, float], total: float, tokens: frozenset[str] | set[str]) -> float:
+    """``covered`` with the weights' total computed once by the caller (same sum, same order)."""
+    return sum(w for t, w in weights.items() if t in tokens) / total if total else 0.0
+
+
 # "Welke partners/gemeenten …", "Which municipalities …": the answer is an enumeration of names.
 _ASKS_LIST = re.compile(r"^(met |door |in |van |bij )?(welke|which)\s+\w+(en|s)\b", re.I)
 _NAMES_LIST = re.compile(r"(?:[A-ZÀ-Ý][\w!'’/.-]*(?:\s+[A-ZÀ-Ý][\w!'’/.-]*)*,\s+){2,}[A-ZÀ-Ý]")
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_table_residue(text: str) -> bool:
     words = text.split()
     return len(words) >= 12 and sum(any(ch.isdigit() for ch in w) for w in words) / len(words) > 0.3

@@ -9,6 +9,7 @@ it skipped it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _OVERRIDE = re.compile(
     r"\b(negeer|vergeet|ignore|disregard|forget|overrule)\b.{0,40}?"
@@ -23,5 +24,8 @@ _ADDRESSED = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def is_instruction_like(text: str) -> bool:
+    """Once per text: every candidate sentence of every ask is checked, and the same pages'
+    sentences come back on many asks (a pure function of the text, so the cache is exact)."""
     return bool(_OVERRIDE.search(text) or _ADDRESSED.search(text))

@@ -15,6 +15,7 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import BaseModel
 
+from assistant import dense_health
 from assistant.dense_health import STORE_ERRORS, DenseHealth
 from assistant.scope import NameIndex, naming_terms
 from ingest.begrippen import Begrip
@@ -195,7 +196,17 @@ class SearchIndex:
         self._embed_query.cache_clear()
 
     def query_vector(self, query: str) -> list[float]:
-        return list(self._embed_query(query))
+        """The query's vector; embedded at most once per request even without the query cache
+        (``query_cache_size`` 0): a comparison asks once per document with the same question, and
+        each of those asks searches it again."""
+        memo = _request_vectors()
+        if memo is None:
+            return list(self._embed_query(query))
+        key = (self.embedder.model_name, query)
+        vector = memo.get(key)
+        if vector is None:
+            vector = memo[key] = self._embed_query(query)
+        return list(vector)
 
     def waiting_for_vectors(self) -> list[DocumentRecord]:
         """Documents of this index or view that are live for BM25 but whose vectors are not all
@@ -290,6 +301,14 @@ class _EmbeddingState:
             self._state = self._registry.embedding_state()
             self._read_at, self._version = now, version
         return self._state
+
+
+def _request_vectors() -> dict[tuple[str, str], tuple[float, ...]] | None:
+    """The query vectors of the current request (one ``answer_engine.ask``, nested asks included),
+    kept on its ``dense_use`` record: it is per context, so concurrent requests never share it, and it
+    ends with the request. None outside an ask (e.g. ``/api/search``, which embeds one query)."""
+    use = dense_health.current_use()
+    return None if use is None else use.query_vectors
 
 
 def _contains(value: Any, needle: str) -> bool:
