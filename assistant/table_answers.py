@@ -17,6 +17,9 @@ from ingest.text_analysis import fold, tokenize
 from prompts import answer as P
 
 MIN_COLUMN_IDF = 2.0
+# "… samen", "in totaal": the sum is asked, and a table states it in its total row.
+_ASKS_TOTAL = re.compile(r"\b(samen|in totaal|totaal|opgeteld|bij elkaar|altogether|in total|together|combined)\b")
+_TOTAL_ROW = re.compile(r"^(totaal|total|som|subtotaal)\b|\b(totaal|total)$")
 
 
 class _CellLookup:
@@ -43,14 +46,27 @@ def find(profile: QuestionProfile, index: SearchIndex, doc_files: set[str] | Non
     lookup = index.memo("table_cells", lambda: _CellLookup(index.cells))
     rows = [c for name, cells in lookup.by_row.items() if name in q and whole_word(name).search(q) for c in cells]
     # A table with one unnamed row is about the place in its caption ("… in regio Noordkust").
-    places = {fold(part) for w in profile.proper_nouns for part in re.split(r"[/,]", w) if len(part) > 3}
+    # Places the index knows, not any capitalised word ("Tabel", "Regio", "Bijlage").
+    named_places = index.names.mentioned(profile.text, places_only=True).values()
+    places = {fold(part) for names in named_places for n in names for part in re.split(r"[/,]", n) if len(part) > 3}
     if places:
         rows += [c for table, c in lookup.unnamed if any(p in table for p in places)]
-    rows = sorted((c for c in rows if doc_files is None or c.file in doc_files), key=lambda c: lookup.position[id(c)])
+    rows = [c for c in rows if doc_files is None or c.file in doc_files]
+
+    def in_named_table(cells: list[TableCell]) -> list[TableCell]:
+        return [c for c in cells if any(i in c.table for i in profile.ids)]
+
+    if _ASKS_TOTAL.search(q):
+        totals = [c for name, cells in lookup.by_row.items() if _TOTAL_ROW.search(name) for c in cells]
+        totals = [c for c in totals if doc_files is None or c.file in doc_files]
+        # The sum of a table no named row belongs to: its total row.
+        if not rows or (not in_named_table(rows) and in_named_table(totals)):
+            rows = totals
+    rows = sorted(rows, key=lambda c: lookup.position[id(c)])
     if not rows:
         return []
     # A table the question names by number ("Tabel Bijlage 4.12") wins.
-    named = [c for c in rows if any(i in c.table for i in profile.ids)]
+    named = in_named_table(rows)
     rows = named or rows
     # The column must be named by a specific word ("zorggeschikte"), not a generic one ("woningen").
     terms = {t for t in profile.terms if index.idf(t) >= MIN_COLUMN_IDF}

@@ -33,6 +33,7 @@ from ingest.embedding_cache import EmbeddingCache
 from ingest.manifest import Manifest
 from ingest.models import Chunk
 from ingest.pdf_reader import PdfRejected, read_pdf
+from ingest.read.blocks import link_tables
 from ingest.read.pages import rebuild_layout
 from ingest.records import ReadDocument, extract_records
 from ingest.registry import DocumentRecord, Registry
@@ -47,7 +48,7 @@ log = logging.getLogger(__name__)
 INGESTED, REPLACED, UNCHANGED, ALIAS, REJECTED = "ingested", "replaced", "unchanged", "alias", "rejected"
 # Bump when a record kind (ingest/records/) changes: unchanged files then get their records redone
 # from the stored pages and word boxes on the next ingest (no PDF read, no embeddings).
-STRUCTURE_VERSION = 4
+STRUCTURE_VERSION = 6
 # Bump when the reader (ingest/read/) builds other page texts: unchanged files are then read again
 # from their PDF, chunked anew and re-embedded where their text changed (cache hits elsewhere).
 READER_VERSION = 1
@@ -379,7 +380,10 @@ class Ingestor:
         stored = self.registry.page_layouts(doc.doc_id)
         layouts = [rebuild_layout(s, t) if s is not None else None for s, t in zip(stored, pages, strict=True)]
         complete = [lay for lay in layouts if lay is not None]
-        return ReadDocument(doc.file, doc.title, pages, complete if len(complete) == len(pages) else None)
+        if len(complete) != len(pages):
+            return ReadDocument(doc.file, doc.title, pages, None)
+        link_tables(complete)  # as the reader does: a table that runs on keeps its header
+        return ReadDocument(doc.file, doc.title, pages, complete)
 
     def _retire_own_version(self, name: str, doc_id: str) -> str:
         """``name`` now holds the content of ``doc_id`` (another file): drop ``name``'s own old version.

@@ -81,6 +81,9 @@ def _lines(words: Sequence[Word]) -> list[Line]:  # words in content-stream orde
     # gap; counted over the page's rows (a table repeats its column starts row after row).
     sure: dict[int, int] = {}
     likely: dict[int, int] = {}
+    # x positions where a cell ends before a wide gap: right-aligned numbers share their right
+    # edge, not their left one ("1.385" starts left of "670" but ends where it does).
+    ends: dict[int, int] = {}
     for row in rows:
         for i, w in enumerate(row):
             if not i:
@@ -88,6 +91,8 @@ def _lines(words: Sequence[Word]) -> list[Line]:  # words in content-stream orde
             k = round(w.box.x0 / 2)
             if w.box.x0 - row[i - 1].box.x1 > 1.5 * w.box.height:
                 sure[k] = sure.get(k, 0) + 1
+                e = round(row[i - 1].box.x1 / 2)
+                ends[e] = ends.get(e, 0) + 1
             if column_gap(row, i):
                 likely[k] = likely.get(k, 0) + 1
 
@@ -97,7 +102,9 @@ def _lines(words: Sequence[Word]) -> list[Line]:  # words in content-stream orde
 
     def aligned(row: list[Word], i: int) -> bool:
         x = row[i].box.x0
-        return column_gap(row, i) and (count(sure, x) >= 2 or count(likely, x) >= 3)
+        return column_gap(row, i) and (
+            count(sure, x) >= 2 or count(likely, x) >= 3 or count(ends, row[i - 1].box.x1) >= 2
+        )
 
     lines: list[Line] = []
     for row in rows:

@@ -150,6 +150,18 @@ def test_number_question_leads_with_the_exact_table_cell(engine: AnswerEngine) -
     assert "Zorggeschikte woningen: 115" in row and "Nultredenwoningen: 425" in row and "Totaal: 700" in row
 
 
+def test_a_question_for_the_sum_leads_with_the_tables_total_row(engine: AnswerEngine) -> None:
+    # No row named, the sum asked ("in totaal", "samen"): the table states it in its total row.
+    for question, cell in (
+        ("Hoeveel nultredenwoningen zijn volgens Tabel Bijlage 4.12 samen nodig?", "Nultredenwoningen: 4.450"),
+        ("Hoeveel geclusterde woningen zijn volgens Tabel Bijlage 4.12 bij elkaar nodig?", "Geclusterde woningen: 1.6"),
+    ):
+        answer = engine.ask(question)
+        first_line = answer.answer.splitlines()[1]
+        assert f"Totaal: {cell}" in first_line, answer.answer
+        assert answer.citations[0].page == 48
+
+
 def test_a_question_about_a_defined_term_is_answered_from_the_table_not_the_glossary(engine: AnswerEngine) -> None:
     # "Wat is …" in form, but it asks for a target about the term: the indicator table's cell.
     answer = engine.ask("Wat is de bijgestelde doelstelling voor geclusterde woningen in Dijk en Waard?")

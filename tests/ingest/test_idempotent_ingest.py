@@ -392,6 +392,34 @@ def test_newer_extractors_redo_the_records_of_an_unchanged_file(
     assert third.message == "al geïndexeerd (zelfde inhoud)"
 
 
+def test_redone_records_of_a_table_that_runs_over_the_page_match_a_fresh_read(
+    warm: tuple[Path, Settings, Ingestor], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A measure table that breaks onto the next page without repeating its header: the records
+    # redone from stored word boxes must link the pages as the reader does.
+    from tests.pdf_pages import html_page, print_pdf
+
+    corpus, _, ingestor = warm
+    long_text = "Een lange omschrijving van de maatregel die over meerdere regels doorloopt in de cel. " * 3
+    rows = "".join(
+        f"<tr><td><b>M{i}</b> {long_text}</td><td>Gemeente Oosterbeek</td><td>Q{1 + i % 4} 2027</td></tr>"
+        for i in range(1, 15)
+    )
+    table = (
+        "<h2>Maatregelen</h2><table style='border-top:1px solid #000;border-bottom:1px solid #000'>"
+        "<tr style='border-bottom:1px solid #000'><td><b>Maatregel</b></td><td><b>Trekker</b></td>"
+        f"<td><b>Planning</b></td></tr>{rows}</table>"
+    )
+    print_pdf(html_page(table), corpus, "maatregelen-oosterbeek.pdf")
+    [first] = ingestor.ingest_paths([corpus])
+    fresh = ingestor.registry.records("maatregel")
+    assert first.status == "ingested" and len(fresh) == 14
+    monkeypatch.setattr("ingest.pipeline.STRUCTURE_VERSION", 10_000)
+    [again] = ingestor.ingest_paths([corpus])
+    assert "structuur opnieuw herkend" in again.message
+    assert ingestor.registry.records("maatregel") == fresh
+
+
 def test_a_newer_reader_reads_an_unchanged_file_again(
     warm: tuple[Path, Settings, Ingestor], monkeypatch: pytest.MonkeyPatch
 ) -> None:

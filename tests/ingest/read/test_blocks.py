@@ -153,3 +153,27 @@ def test_boxes_of_a_span_cover_its_words(tmp_path: Path) -> None:
     assert box.y0 == pytest.approx(words[0].box.y0, abs=0.2)
     fractions = stored.scaled_boxes(start, end)[0]
     assert all(0 <= v <= 1 for v in fractions)
+
+
+def test_right_aligned_numbers_in_a_bold_total_row_stay_in_their_columns(tmp_path: Path) -> None:
+    # Right-aligned figures: a wider bold number starts left of the column's other values and
+    # stands closer to its neighbour than the columns do elsewhere; its right edge still aligns.
+    rows = [("Noorddorp", 420, 145, 105, 670), ("Zuiderkerk", 185, 70, 35, 290), ("Oostwijk", 260, 115, 50, 425)]
+    cell = "style='text-align:right;padding:2px 0'"
+    body_rows = "".join(
+        f"<tr><td>{k}</td>" + "".join(f"<td {cell}>{v}</td>" for v in vals) + "</tr>" for k, *vals in rows
+    )
+    total = (
+        "<tr style='font-weight:bold'><td>Totaal</td>"
+        + "".join(f"<td {cell}>{v}</td>" for v in ("865", "330", "190", "1.385"))
+        + "</tr>"
+    )
+    body = (
+        "<table style='border-collapse:collapse;width:520px'><colgroup><col style='width:180px'>"
+        "<col style='width:110px'><col style='width:110px'><col style='width:80px'><col style='width:40px'>"
+        "</colgroup><tr><th>Kern</th><th>Nultreden</th><th>Geclusterd</th><th>Zorggeschikt</th><th>Totaal</th></tr>"
+        f"{body_rows}{total}</table>"
+    )
+    [table] = _tables(_read(tmp_path, body))
+    last = [c.text for c in table.rows[-1]]
+    assert last == ["Totaal", "865", "330", "190", "1.385"]
