@@ -17,9 +17,17 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ingest.manifest import ManifestError
 from ingest.pipeline import REJECTED, FileOutcome, Ingestor
 from ingest.settings import Settings
 from ingest.storage_checks import MIN_FREE_INGEST, MIN_FREE_SERVE, StorageError, check_writable, storage_error
+from prompts.access import (
+    ACCESS_BAD_VALUE_NL,
+    ACCESS_CHANGED_NL,
+    ACCESS_UNCHANGED_NL,
+    ACCESS_UNKNOWN_DOC_NL,
+    INTERN_HINT_NL,
+)
 
 app = typer.Typer(help="Woonzorg-assistent: beleidsdocumenten over wonen en zorg doorzoeken.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -110,13 +118,14 @@ class RichIngestProgress:
 
 def _summary(outcomes: list[FileOutcome]) -> Table:
     table = Table(title="Resultaat ingest", show_lines=False)
-    for col in ("bestand", "uitkomst", "pagina's", "chunks", "nieuw ingebed", "sec", "toelichting"):
+    for col in ("bestand", "uitkomst", "toegang", "pagina's", "chunks", "nieuw ingebed", "sec", "toelichting"):
         table.add_column(col, overflow="fold")
     styles = {"ingested": "green", "replaced": "green", "unchanged": "dim", "alias": "cyan", REJECTED: "red"}
     for o in outcomes:
         table.add_row(
             o.file,
             f"[{styles.get(o.status, '')}]{o.status}[/]",
+            _access_cell(o.access),
             str(o.pages),
             str(o.chunks),
             str(o.embedded),
@@ -124,6 +133,13 @@ def _summary(outcomes: list[FileOutcome]) -> Table:
             o.message,
         )
     return table
+
+
+def _access_cell(access: str) -> str:
+    """The "toegang" column: intern stands out (only admins and staff see it)."""
+    if not access:
+        return "-"
+    return f"[yellow]{access}[/]" if access != "public" else access
 
 
 @app.command()
@@ -160,13 +176,21 @@ def ingest(
             transient=False,
         ) as progress,
     ):
-        ingestor = Ingestor(settings, progress=RichIngestProgress(progress, len(files)))
         try:
-            outcomes = ingestor.ingest_paths(files, embed=not text_only)
-            waiting = len(ingestor.registry.waiting_for_vectors(ingestor.embedder.model_name))
-        finally:
-            ingestor.close()
+            ingestor = Ingestor(settings, progress=RichIngestProgress(progress, len(files)))
+            try:
+                outcomes = ingestor.ingest_paths(files, embed=not text_only)
+                waiting = len(ingestor.registry.waiting_for_vectors(ingestor.embedder.model_name))
+            finally:
+                ingestor.close()
+        except ManifestError as exc:  # nothing was ingested: a wrong guess could make a document public
+            progress.stop()
+            console.print(f"[red]{escape(str(exc))}[/]", soft_wrap=True)
+            raise typer.Exit(2) from exc
     console.print(_summary(outcomes))
+    intern = sum(o.access == "intern" for o in outcomes)
+    if intern:
+        console.print(INTERN_HINT_NL.format(n=intern), markup=False, highlight=False)
     if waiting:
         console.print(
             f"{waiting} document(en) zijn doorzoekbaar op woorden; de vectoren volgen op de achtergrond "
@@ -539,25 +563,31 @@ _RECORD_KINDS = {
 
 @app.command()
 def documents(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Toon wat er geïndexeerd is, met per document de gevonden structuur (begrippen, maatregelen …)."""
+    """Toon wat er geïndexeerd is, met per document de toegang en de gevonden structuur (begrippen, maatregelen …)."""
     from collections import Counter
 
+    from ingest.access import access_of
     from ingest.registry import Registry
 
     registry = Registry(_settings().registry_path)
     docs = registry.documents()
     counts = {kind: Counter(doc_id for doc_id, _ in registry.records(kind)) for kind in _RECORD_KINDS}
     if as_json:
-        rows = [{**d.__dict__, "records": {k: counts[k][d.doc_id] for k in _RECORD_KINDS}} for d in docs]
+        rows = [
+            {**d.__dict__, "access": access_of(d.meta), "records": {k: counts[k][d.doc_id] for k in _RECORD_KINDS}}
+            for d in docs
+        ]
         out.print_json(json.dumps(rows, ensure_ascii=False, default=str))
         return
     table = Table(title=f"{len(docs)} documenten")
-    for col in ("doc_id", "bestand", "pagina's", "chunks", *_RECORD_KINDS.values(), "status", "waarschuwingen"):
+    kinds = _RECORD_KINDS.values()
+    for col in ("doc_id", "bestand", "toegang", "pagina's", "chunks", *kinds, "status", "waarschuwingen"):
         table.add_column(col, overflow="fold")
     for d in docs:
         table.add_row(
             d.doc_id,
             d.file,
+            _access_cell(access_of(d.meta)),
             str(d.page_count),
             str(d.chunk_count),
             *(str(counts[k][d.doc_id]) for k in _RECORD_KINDS),
@@ -565,6 +595,51 @@ def documents(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
             "; ".join(d.warnings),
         )
     out.print(table)
+
+
+@app.command("access")
+def access_command(
+    doc: Annotated[str, typer.Argument(help="Het document: doc_id of bestandsnaam (zie `woonzorg documents`).")],
+    level: Annotated[
+        str,
+        typer.Argument(
+            metavar="public|intern",
+            help="public: iedereen met toegang, ook partners; intern: alleen beheer en medewerkers.",
+        ),
+    ],
+) -> None:
+    """Wijzig de toegang van een document (public of intern), zonder opnieuw te indexeren of in te bedden.
+
+    Draaiende servers (ook met --workers) nemen de wijziging over bij hun volgende indexversie.
+    """
+    from assistant.audit_log import AuditLog
+    from ingest.access import FROM_ADMIN, find_document, parse_access, set_access
+    from ingest.registry import Registry
+    from ingest.write_lock import held, lock_path
+
+    wanted = parse_access(level)
+    if wanted is None:
+        console.print(f"[red]{escape(ACCESS_BAD_VALUE_NL.format(value=level))}[/]")
+        raise typer.Exit(2)
+    settings = _settings()
+    _check_chroma(settings)
+    with _storage_guard(settings, MIN_FREE_SERVE):
+        registry = Registry(settings.registry_path)
+        try:
+            with held(lock_path(settings.data_dir)):
+                found = find_document(registry, doc)
+                if found is None:
+                    console.print(f"[red]{escape(ACCESS_UNKNOWN_DOC_NL.format(doc=doc))}[/]")
+                    raise typer.Exit(2)
+                change = set_access(registry, settings, found, wanted, FROM_ADMIN)
+        finally:
+            registry.close()
+        if change.changed:
+            AuditLog(settings.audit_path).record(
+                "cli", "admin", "access", change.doc_id, file=change.file, old=change.old, new=change.new, via="cli"
+            )
+    text = ACCESS_CHANGED_NL if change.changed else ACCESS_UNCHANGED_NL
+    out.print(text.format(**change.__dict__), markup=False, highlight=False)
 
 
 @app.command()
@@ -822,7 +897,7 @@ def token_add(
 def audit(
     as_json: Annotated[bool, typer.Option("--json", help="Alle regels als JSON (voor export).")] = False,
 ) -> None:
-    """Het auditlog van beheeracties (upload, verwijderen, herindexeren, tokengebruik)."""
+    """Het auditlog van beheeracties (upload, verwijderen, herindexeren, toegang, tokengebruik)."""
     from dataclasses import asdict
     from datetime import datetime
 

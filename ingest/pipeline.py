@@ -25,12 +25,13 @@ from typing import Any, Protocol
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
+from ingest.access import FROM_ADMIN, FROM_DEFAULT, FROM_MANIFEST, FROM_UPLOAD, access_of, is_explicit, set_access
 from ingest.bm25_index import Bm25Index
 from ingest.chunking import chunk_document
 from ingest.consistency import ConsistencyReport
 from ingest.embedding import make_embedder
 from ingest.embedding_cache import EmbeddingCache
-from ingest.manifest import Manifest
+from ingest.manifest import Manifest, Manifests, access_note, metadata_from
 from ingest.models import Chunk
 from ingest.pdf_reader import PdfRejected, read_pdf
 from ingest.read.blocks import link_tables
@@ -41,6 +42,7 @@ from ingest.settings import Settings
 from ingest.storage_checks import describe_storage_error
 from ingest.vector_store import VectorStore, collection_name, make_client
 from ingest.write_lock import held, lock_path
+from prompts.access import ACCESS_KEPT_NL, ACCESS_REASON_MANIFEST_NL, ACCESS_REASON_NO_ENTRY_NL, ACCESS_UPDATED_NL
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,7 @@ class FileOutcome:
     chunks: int = 0
     embedded: int = 0  # embeddings computed (not from cache)
     seconds: float = 0.0
+    access: str = ""  # the document's access level (public / intern); '' for a rejected file
 
     @property
     def ok(self) -> bool:
@@ -87,7 +90,15 @@ class _Silent:
 
 def _outcome_for(name: str, status: str, message: str, doc: DocumentRecord) -> FileOutcome:
     """The outcome of a file that resolved to an already indexed document."""
-    return FileOutcome(name, status, message, doc_id=doc.doc_id, pages=doc.page_count, chunks=doc.chunk_count)
+    return FileOutcome(
+        name,
+        status,
+        message,
+        doc_id=doc.doc_id,
+        pages=doc.page_count,
+        chunks=doc.chunk_count,
+        access=access_of(doc.meta),
+    )
 
 
 def discover_pdfs(paths: Iterable[Path]) -> list[Path]:
@@ -138,6 +149,8 @@ class Ingestor:
             make_client(settings), collection_name(settings.chroma_collection, self.embedder.model_name)
         )
         self.manifest = Manifest.load(settings.manifest_path)
+        # Each PDF's own folder's manifest.json first, the corpus manifest as fallback.
+        self.manifests = Manifests(self.manifest)
         self._lock_depth = 0
 
     @contextmanager
@@ -160,10 +173,13 @@ class Ingestor:
     # -- public ---------------------------------------------------------------------
     def ingest_paths(self, paths: Iterable[Path], embed: bool = True) -> list[FileOutcome]:
         """Text phase for every file, one BM25 save, then (``embed``) the vectors of every
-        document still waiting for them — also ones an earlier, interrupted run left."""
+        document still waiting for them — also ones an earlier, interrupted run left. A folder's
+        manifest.json that cannot be read raises ``ManifestError`` before anything is changed."""
+        files = discover_pdfs(paths)
+        self.manifests.check(files)
         with self.writing():
             self.reconcile()
-            outcomes = [self.ingest_file(p) for p in discover_pdfs(paths)]
+            outcomes = [self.ingest_file(p) for p in files]
             self.rebuild_bm25()
         if embed:
             computed = self.embed_pending()
@@ -284,7 +300,7 @@ class Ingestor:
         same_bytes = self.registry.find_active(sha256=sha)
         reread = same_bytes is not None and same_bytes.file == name and not _current_reader(same_bytes)
         if same_bytes is not None and not reread:
-            return self._known_bytes(name, sha, same_bytes)
+            return self._known_bytes(path, sha, same_bytes)
         aliased = self.registry.alias_of(name, sha256=sha)
         if aliased is not None and (doc := self.registry.get(aliased)) is not None and doc.status == "active":
             # Seen before with these exact bytes and linked by text: nothing to redo.
@@ -309,7 +325,13 @@ class Ingestor:
             return _outcome_for(name, ALIAS, message, same_text)
 
         doc_id = sha[:16]
-        meta = {**self.manifest.metadata_for(name, sha), **given}
+        entry, manifest_path = self.manifests.lookup(path, sha)
+        meta = {**metadata_from(entry, name), **given}
+        access_message = ""
+        if "access" in given:  # chosen with the file (an upload): only "public" is public
+            meta["access"], meta["access_source"] = access_of(given), given.get("access_source", FROM_UPLOAD)
+        else:
+            access_message = access_note(entry, manifest_path)
         if extracted.encrypted:
             meta["encrypted"] = True
         chunks = chunk_document(
@@ -351,18 +373,61 @@ class Ingestor:
             message = "vervangt de vorige versie" if superseded else "opnieuw gelezen (nieuwe leesversie)"
         if extracted.warnings:
             message += "; " + "; ".join(extracted.warnings)
-        return FileOutcome(name, status, message, doc_id=doc_id, pages=len(extracted.pages), chunks=len(chunks))
+        if access_message:
+            message += "; " + access_message
+        return FileOutcome(
+            name,
+            status,
+            message,
+            doc_id=doc_id,
+            pages=len(extracted.pages),
+            chunks=len(chunks),
+            access=access_of(meta),
+        )
 
-    def _known_bytes(self, name: str, sha: str, doc: DocumentRecord) -> FileOutcome:
+    def _known_bytes(self, path: Path, sha: str, doc: DocumentRecord) -> FileOutcome:
+        name = path.name
         if doc.file == name:
+            doc, access_message = self._sync_access(path, sha, doc)
             if doc.meta.get("structure_version") != STRUCTURE_VERSION:
-                return self._refresh_structure(doc)
-            return _outcome_for(name, UNCHANGED, "al geïndexeerd (zelfde inhoud)", doc)
+                outcome = self._refresh_structure(doc)
+            else:
+                outcome = _outcome_for(name, UNCHANGED, "al geïndexeerd (zelfde inhoud)", doc)
+            if access_message:
+                outcome.message += "; " + access_message
+            return outcome
         retired = self._retire_own_version(name, doc.doc_id)
         if not retired and self.registry.alias_of(name) == doc.doc_id:
             return _outcome_for(name, UNCHANGED, f"al vastgelegd als alias van {doc.file}", doc)
         self.registry.add_alias(name, doc.doc_id, f"identieke kopie van {doc.file}", sha)
         return _outcome_for(name, ALIAS, f"duplicaat van {doc.file}: als alias vastgelegd" + retired, doc)
+
+    def _sync_access(self, path: Path, sha: str, doc: DocumentRecord) -> tuple[DocumentRecord, str]:
+        """The same file ingested again: its manifest's access applies again (metadata only, no
+        re-embedding), unless the level was chosen explicitly (upload, `woonzorg access`, admin API).
+        Returns the (updated) document and a note for the outcome ('' if nothing changed)."""
+        entry, manifest_path = self.manifests.lookup(path, sha)
+        wanted = metadata_from(entry, path.name)
+        current = access_of(doc.meta)
+        if is_explicit(doc.meta):
+            if wanted["access"] == current:
+                return doc, ""
+            return doc, ACCESS_KEPT_NL.format(access=current, manifest=wanted["access"])
+        source = FROM_MANIFEST if wanted["access_source"] == FROM_MANIFEST else FROM_DEFAULT
+        if wanted["access"] == current and doc.meta.get("access_source") == source:
+            return doc, ""
+        change = set_access(
+            self.registry, self.settings, doc, wanted["access"], source, chroma=self.store.client, save_bm25=False
+        )
+        doc = self.registry.get(doc.doc_id) or doc
+        if not change.changed:
+            return doc, ""
+        reason = (
+            ACCESS_REASON_MANIFEST_NL.format(manifest=manifest_path)
+            if source == FROM_MANIFEST and manifest_path is not None
+            else ACCESS_REASON_NO_ENTRY_NL
+        )
+        return doc, ACCESS_UPDATED_NL.format(old=change.old, new=change.new, reason=reason)
 
     def _refresh_structure(self, doc: DocumentRecord) -> FileOutcome:
         """Same file, newer extractors: redo the records from the stored pages (no PDF read, no
@@ -432,6 +497,8 @@ class Ingestor:
         if doc is None or doc.status != "active":
             return FileOutcome(doc_id, REJECTED, "onbekend document", reason="unknown")
         meta = {**doc.meta, **(meta_update or {}), "structure_version": STRUCTURE_VERSION}
+        if meta_update and "access" in meta_update:  # an admin's choice: a re-ingest keeps it
+            meta["access"], meta["access_source"] = access_of(meta_update), FROM_ADMIN
         records, warnings = extract_records(self._stored_document(doc))
         chunks = list(self.registry.chunks([doc_id]))
         vectors, computed = self._vectors(chunks)
@@ -456,7 +523,7 @@ class Ingestor:
             "doc_id": chunk.doc_id,
             "file": file,
             "page": chunk.page,
-            "access": str(meta.get("access", "public")),
+            "access": access_of(meta),
             "document_type": str(meta.get("document_type", "")),
             "year": int(meta.get("year") or 0),
         }

@@ -354,6 +354,19 @@ class Registry:
             )
             self._bump()
 
+    def update_meta(self, doc_id: str, meta: dict[str, Any], bump: bool = True) -> bool:
+        """Replace an active document's metadata (e.g. its access level), chunks and vectors
+        untouched; ``bump``: a new index version, so serving processes reload it. False if
+        ``doc_id`` is not active."""
+        with self._tx():
+            cur = self._db.execute(
+                "UPDATE documents SET meta = ? WHERE doc_id = ? AND status = 'active'",
+                [json.dumps(meta, ensure_ascii=False), doc_id],
+            )
+            if cur.rowcount == 1 and bump:
+                self._bump()
+            return cur.rowcount == 1
+
     def mark_embedded(self, doc_id: str, model: str) -> bool:
         """Record that every vector of ``doc_id`` is stored; False if it is no longer active
         (deleted or replaced meanwhile: the caller removes the vectors it just wrote)."""

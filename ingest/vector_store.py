@@ -43,6 +43,24 @@ def collection_name(base: str, model_name: str) -> str:
     return f"{base}-{slug}"[:63]
 
 
+def update_doc_metadata(client: Any, base: str, doc_id: str, fields: dict[str, Any]) -> int:
+    """Set ``fields`` in the metadata of every stored chunk of ``doc_id``, in each collection of
+    ``base`` (one per embedding model); the vectors stay as they are. Returns the entries updated."""
+    updated = 0
+    for listed in client.list_collections():
+        name = listed if isinstance(listed, str) else listed.name
+        if not name.startswith(f"{base}-"):
+            continue
+        col = client.get_collection(name=name, embedding_function=None)
+        got = col.get(where={"doc_id": doc_id}, include=["metadatas"])
+        ids = list(got.get("ids") or [])
+        metas = got.get("metadatas") or [None] * len(ids)
+        for i in range(0, len(ids), 500):
+            col.update(ids=ids[i : i + 500], metadatas=[{**(m or {}), **fields} for m in metas[i : i + 500]])
+        updated += len(ids)
+    return updated
+
+
 @dataclass(frozen=True)
 class StoredVector:
     """One entry of the collection as stored (for consistency checks; the vector itself is left out)."""
@@ -57,6 +75,7 @@ class VectorStore:
         """``create=False``: open an existing collection only (readers such as ``woonzorg check``
         must not create one); chromadb raises if it does not exist."""
         self._client = client
+        self.client = client
         self.name = name
         if create:
             self._col = client.get_or_create_collection(

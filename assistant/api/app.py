@@ -134,7 +134,7 @@ def create_app(settings: Settings, searcher: HybridSearcher | None = None) -> Fa
         app.add_middleware(
             CORSMiddleware,
             allow_origins=origins,
-            allow_methods=["GET", "POST", "DELETE"],
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
         )
 

@@ -13,14 +13,17 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.access import is_public
-from assistant.api.deps import EngineDep, PrincipalDep, ScopesDep, SettingsDep, require
+from assistant.api.deps import AuditDep, EngineDep, PrincipalDep, ScopesDep, SettingsDep, require
 from assistant.search_index import SearchIndex
 from assistant.upload_jobs import FileJob, JobQueue, clean_name, precheck
-from ingest.registry import DocumentRecord
+from ingest.access import FROM_ADMIN, parse_access, set_access
+from ingest.registry import DocumentRecord, Registry
 from ingest.settings import Settings
+from ingest.write_lock import held, lock_path
+from prompts.access import ACCESS_BAD_VALUE_NL
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["documenten"])
@@ -365,6 +368,42 @@ def delete_document(doc_id: str, request: Request, who: PrincipalDep, scopes: Sc
     if doc_id not in scopes.base.documents:
         raise _unknown(doc_id)
     return _job_out(_jobs(request).delete(who, doc_id).snapshot())
+
+
+class AccessIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # only the access level can be changed here
+
+    access: str = Field(description="Toegang: public (ook partners) of intern (alleen beheer en medewerkers)")
+
+
+@router.patch(
+    "/api/documents/{doc_id}",
+    response_model=DocumentOut,
+    dependencies=ADMIN,
+    summary="Toegang van een document wijzigen (public of intern), zonder opnieuw te indexeren",
+)
+def change_access(
+    doc_id: str, body: AccessIn, who: PrincipalDep, scopes: ScopesDep, settings: SettingsDep, audit: AuditDep
+) -> DocumentOut:
+    # The registry's metadata changes and its version moves on: every worker (each polls the
+    # registry) serves the new level from its next index version; vectors and chunks stay.
+    level = parse_access(body.access)
+    if level is None:
+        raise HTTPException(422, detail=ACCESS_BAD_VALUE_NL.format(value=body.access))
+    registry = Registry(settings.registry_path)
+    try:
+        with held(lock_path(settings.data_dir)):
+            doc = registry.get(doc_id)
+            if doc is None or doc.status != "active":
+                raise _unknown(doc_id)
+            change = set_access(registry, settings, doc, level, FROM_ADMIN, chroma=scopes.base.store.client)
+            updated = registry.get(doc_id) or doc
+    finally:
+        registry.close()
+    if change.changed:
+        audit.record(who.token_id, who.role, "access", doc_id, file=doc.file, old=change.old, new=change.new)
+    scopes.refresh()  # this worker at once; the others on their next poll
+    return _document_out(updated, scopes.base)
 
 
 class ReindexIn(BaseModel):

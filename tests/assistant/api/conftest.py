@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -97,15 +98,21 @@ def token_env(settings: Settings, **extra: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="package")
-def mixed_url(mixed_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``woonzorg serve`` over the mixed corpus, with tokens for the three roles (no rate limit)."""
-    workdir = tmp_path_factory.mktemp("serve-mixed")
+@contextmanager
+def serving(env: dict[str, str], workdir: Path) -> Iterator[str]:
+    """A real ``woonzorg serve`` on a free loopback port with ``env``; yields its base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     cmd = [str(WOONZORG), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    env = token_env(mixed_settings, WOONZORG_RATE_LIMIT_PER_MINUTE="0")
     with running_server(cmd, f"{base}/health", workdir / "serve.log", START_TIMEOUT, env=env, cwd=workdir):
+        yield base
+
+
+@pytest.fixture(scope="package")
+def mixed_url(mixed_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``woonzorg serve`` over the mixed corpus, with tokens for the three roles (no rate limit)."""
+    env = token_env(mixed_settings, WOONZORG_RATE_LIMIT_PER_MINUTE="0")
+    with serving(env, tmp_path_factory.mktemp("serve-mixed")) as base:
         yield base
 
 

@@ -2,8 +2,9 @@
 
 The mixed corpus has the Gooi en Vechtstreek strategy (the corpus' maatregelen) marked
 ``intern``. Many random asks (dev questions, random corpus words, phrases and maatregel ids of
-the internal document) go to every endpoint as a partner; no response may carry the internal
-doc_id, file, title or any of its lines. Staff and admin see it.
+the internal document) go to every endpoint as a partner — /api, the OpenAI-compatible /v1 and
+MCP (/mcp) —; no response may carry the internal doc_id, file, title or any of its lines.
+Staff and admin see it.
 """
 
 from __future__ import annotations
@@ -16,13 +17,16 @@ from typing import Any
 
 import httpx
 import pytest
+from mcp import Client
 
 from ingest.registry import Registry
 from ingest.settings import Settings
-from tests.assistant.api.conftest import INTERN_FILE, auth
+from tests.assistant.api.conftest import INTERN_FILE, TOKENS, auth
+from tests.assistant.api.test_mcp import _http
 from tests.conftest import DEV_QUESTIONS
 
 ASKS = 210
+CONNECTOR_ASKS = 60  # per connector (/v1 and MCP): each is a full answer
 MIN_LINE = 30  # internal lines at least this long (and absent from public pages) must never appear
 
 
@@ -139,7 +143,7 @@ def test_partner_lists_and_pages(
     assert r.status_code == 404
     r = mixed_api.get("/api/search", params={"q": "maatregel trekker", "doc": intern}, headers=partner)
     assert r.status_code == 200 and r.json()["results"] == []
-    asked = {"question": "Wie is trekker van maatregel 1d?", "filters": {"doc_ids": [intern]}}
+    asked: dict[str, Any] = {"question": "Wie is trekker van maatregel 1d?", "filters": {"doc_ids": [intern]}}
     r = mixed_api.post("/api/ask", json=asked, headers=partner)
     assert r.status_code == 404 and r.json() == {"detail": f"Onbekend document: {intern}."}
     # A history citing the internal plan's pages changes nothing.
@@ -161,3 +165,47 @@ def test_partner_lists_and_pages(
     # The same question as partner: refused, nothing of the plan.
     answer = mixed_api.post("/api/ask", json={"question": "Wie is trekker van maatregel 1d?"}, headers=partner).json()
     assert answer["refused"] and not leak_check.leaks(answer, "Wie is trekker van maatregel 1d?")
+
+
+@pytest.mark.slow
+def test_partner_never_sees_internal_text_over_v1_and_mcp(mixed_url: str, leak_check: LeakCheck) -> None:
+    questions = random_questions(leak_check, CONNECTOR_ASKS, seed=14)
+    leaked: dict[str, list[str]] = {}
+    tried = {"v1": 0, "mcp": 0}
+    with httpx.Client(base_url=mixed_url, timeout=120, headers=auth("partner")) as http:
+        for i, q in enumerate(questions):
+            stream = i % 4 == 0
+            body = {"model": "woonzorg-assistent", "messages": [{"role": "user", "content": q}], "stream": stream}
+            r = http.post("/v1/chat/completions", json=body)
+            assert r.status_code == 200, (q, r.text[:300])
+            if found := leak_check.leaks(r.text if stream else r.json(), q):
+                leaked[f"v1{' stream' if stream else ''}: {q}"] = found
+            tried["v1"] += 1
+        models = http.get("/v1/models")
+        assert models.status_code == 200 and not leak_check.leaks(models.json(), "")
+
+    async def session(client: Client) -> list[tuple[str, str, Any]]:
+        seen: list[tuple[str, str, Any]] = []
+        for i, q in enumerate(questions):
+            calls: list[tuple[str, dict[str, Any]]] = [("ask", {"question": q})]
+            if i % 3 == 0:
+                calls += [("search", {"query": q, "k": 20}), ("define", {"term": q.split()[-1].strip("?")})]
+            if i % 10 == 0:
+                calls += [("measures", {"q": q.split()[-1].strip("?")}), ("compare", {"topic": q[:400]})]
+            for name, arguments in calls:
+                result = await client.call_tool(name, arguments)
+                seen.append((name, q, [result.structured_content, [getattr(c, "text", "") for c in result.content]]))
+        for name in ("documents",):
+            result = await client.call_tool(name, {})
+            seen.append((name, "", [result.structured_content, [getattr(c, "text", "") for c in result.content]]))
+        resource = await client.read_resource("woonzorg://documents")
+        seen.append(("resource documents", "", [getattr(c, "text", "") for c in resource.contents]))
+        return seen
+
+    for name, q, payload in _http(mixed_url, session, token=TOKENS["partner"]):
+        tried["mcp"] += name == "ask"
+        if found := leak_check.leaks(payload, q):
+            leaked[f"mcp {name}: {q}"] = found
+    print(f"\npartner asks tried: {tried}; responses leaking internal text: {len(leaked)}")
+    assert tried == {"v1": CONNECTOR_ASKS, "mcp": CONNECTOR_ASKS}
+    assert not leaked, leaked

@@ -40,6 +40,7 @@ ENDPOINTS: list[tuple[str, str, dict[str, object] | None, tuple[str, ...]]] = [
     ("POST", "/api/documents", None, ("admin",)),
     ("DELETE", f"/api/documents/{DOC}", None, ("admin",)),
     ("POST", f"/api/documents/{DOC}/reindex", None, ("admin",)),
+    ("PATCH", f"/api/documents/{DOC}", {"access": "public"}, ("admin",)),
     ("GET", "/api/jobs", None, ("admin",)),
     ("GET", "/api/jobs/onbekend", None, ("admin",)),
 ]

@@ -1,5 +1,6 @@
 """`woonzorg serve --workers 2` against one Chroma server: after a re-index by a separate ingest
-job, every worker moves to the new index version, and no response ever mixes two versions."""
+job (or an access change by `woonzorg access`), every worker moves to the new index version, and
+no response ever mixes two versions."""
 
 from __future__ import annotations
 
@@ -111,6 +112,25 @@ def test_two_workers_load_the_same_new_version(
             again = httpx.get(f"{base}{r.json()['url']}", timeout=30)
             assert again.status_code == 200 and again.json()["status"] == "done"
             assert r.json()["id"] in [j["id"] for j in httpx.get(f"{base}/api/jobs", timeout=30).json()]
+
+        # An access change from the CLI (no re-embedding, no ingest) reaches every worker on its next version.
+        before = set(poll().values())
+        done = subprocess.run(
+            [str(WOONZORG), "access", LATER, "intern"],
+            env=_env(settings),
+            cwd=tmp_path,
+            capture_output=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+        deadline = time.monotonic() + 60
+        now = {}
+        while not (len(now) == 2 and not set(now.values()) & before):
+            assert time.monotonic() < deadline, f"workers still on {now}; before the change {before}"
+            now.update(poll())
+        for _ in range(6):  # new connections, spread over both workers
+            docs = httpx.get(f"{base}/api/documents", timeout=30).json()
+            assert {d["file"]: d["access"] for d in docs}[LATER] == "intern"
 
 
 def _refused_serve(env: dict[str, str], cwd: Path, *args: str) -> str:
