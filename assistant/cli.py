@@ -17,10 +17,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ingest.manifest import ManifestError
-from ingest.pipeline import REJECTED, FileOutcome, Ingestor
+from ingest.ops.manifest import ManifestError
+from ingest.ops.pipeline import REJECTED, FileOutcome, Ingestor
 from ingest.settings import Settings
-from ingest.storage_checks import MIN_FREE_INGEST, MIN_FREE_SERVE, StorageError, check_writable, storage_error
+from ingest.store.checks import MIN_FREE_INGEST, MIN_FREE_SERVE, StorageError, check_writable, storage_error
 from prompts.access import (
     ACCESS_BAD_VALUE_NL,
     ACCESS_CHANGED_NL,
@@ -55,7 +55,7 @@ def _check_chroma(settings: Settings) -> None:
     """A configured Chroma server that does not answer ends the command with how to fix it (exit 2)."""
     if not settings.chroma_url:
         return
-    from ingest.vector_store import make_client
+    from ingest.store.vectors import make_client
 
     try:
         make_client(settings).heartbeat()
@@ -161,7 +161,7 @@ def ingest(
     if missing:
         console.print(f"[red]Niet gevonden:[/] {', '.join(missing)}")
         raise typer.Exit(2)
-    from ingest.pipeline import discover_pdfs
+    from ingest.ops.pipeline import discover_pdfs
 
     _check_chroma(settings)
     files = discover_pdfs(paths)
@@ -238,9 +238,9 @@ def search(
     mode: Annotated[str, typer.Option(help="hybrid, bm25 of dense.")] = "hybrid",
 ) -> None:
     """Zoek passages (hybride BM25 + semantisch)."""
-    from assistant.followups import retrieval_query
-    from assistant.retrieval import HybridSearcher
-    from assistant.search_index import SearchIndex
+    from assistant.question.followups import retrieval_query
+    from assistant.retrieval.hybrid import HybridSearcher
+    from assistant.retrieval.index import SearchIndex
 
     if mode not in ("hybrid", "bm25", "dense"):
         console.print("[red]--mode moet hybrid, bm25 of dense zijn[/]")
@@ -274,7 +274,7 @@ def _pages(answer: Any) -> list[tuple[str, int]]:
 
 def _conversation(item_id: str, context: str | None, turns: dict[str, tuple[str | None, Any]]) -> list[Any]:
     """The earlier turns a follow-up belongs to, oldest first."""
-    from assistant.answer_models import Turn
+    from assistant.models import Turn
 
     chain: list[Turn] = []
     seen: set[str] = set()
@@ -298,14 +298,14 @@ def ask(
     year: Annotated[int | None, typer.Option(help="Jaar van het document.")] = None,
 ) -> None:
     """Stel een vraag; het antwoord citeert document, pagina en letterlijke tekst."""
-    from assistant.answer_engine import AnswerEngine
-    from assistant.retrieval import HybridSearcher
-    from assistant.search_index import SearchIndex
+    from assistant.answering.engine import AnswerEngine
+    from assistant.retrieval.hybrid import HybridSearcher
+    from assistant.retrieval.index import SearchIndex
 
     if (question is None) == (jsonl is None):
         console.print("[red]Geef óf een vraag óf --jsonl BESTAND.[/]")
         raise typer.Exit(2)
-    from assistant.search_index import SearchFilters
+    from assistant.retrieval.index import SearchFilters
 
     settings = _settings()
     engine = AnswerEngine.from_settings(HybridSearcher(SearchIndex(settings)), settings)
@@ -353,9 +353,9 @@ def maatregelen(
     """Maatregelen uit de actietabellen: wie (trekker), wanneer (tijdspad), met wie, hoe ver."""
     from dataclasses import asdict
 
-    from assistant.maatregel_filter import filter_maatregelen
-    from ingest.maatregelen import Maatregel
-    from ingest.registry import Registry
+    from assistant.answering.records.maatregel_filter import filter_maatregelen
+    from ingest.records.maatregelen import Maatregel
+    from ingest.store.registry import Registry
 
     stored = [Maatregel(**r) for _, r in Registry(_settings().registry_path).records("maatregel")]
     records = [asdict(m) for m in filter_maatregelen(stored, trekker=trekker, q=q)]
@@ -386,9 +386,9 @@ def terms(
     ] = False,
 ) -> None:
     """Begrippen: definities met bron; verschillende definities naast elkaar."""
-    from ingest.begrippen import Begrip, differences, lookup
     from ingest.records.begrip import conflicts, term_key
-    from ingest.registry import Registry
+    from ingest.records.begrippen import Begrip, differences, lookup
+    from ingest.store.registry import Registry
 
     found = [Begrip(**r) for _, r in Registry(_settings().registry_path).records("begrip")]
     if term:
@@ -441,11 +441,11 @@ def compare(
     as_json: Annotated[bool, typer.Option("--json", help="De vergelijking als JSON.")] = False,
 ) -> None:
     """Vergelijk wat documenten over een onderwerp zeggen: één kolom per document, met bronnen."""
-    from assistant.answer_engine import AnswerEngine
-    from assistant.comparison import compare as compare_topic
-    from assistant.comparison import resolve_documents
-    from assistant.retrieval import HybridSearcher
-    from assistant.search_index import SearchIndex
+    from assistant.answering.comparison import compare as compare_topic
+    from assistant.answering.comparison import resolve_documents
+    from assistant.answering.engine import AnswerEngine
+    from assistant.retrieval.hybrid import HybridSearcher
+    from assistant.retrieval.index import SearchIndex
 
     settings = _settings()
     engine = AnswerEngine.from_settings(HybridSearcher(SearchIndex(settings)), settings)
@@ -479,9 +479,9 @@ def eval_answers(
 ) -> None:
     """Meet antwoordkwaliteit naast twee baselines; schrijft een rapport en een grafiek."""
     # Imported here: evals/ sits on top of the assistant's public API, not under it.
-    from assistant.answer_engine import AnswerEngine
-    from assistant.retrieval import HybridSearcher
-    from assistant.search_index import SearchIndex
+    from assistant.answering.engine import AnswerEngine
+    from assistant.retrieval.hybrid import HybridSearcher
+    from assistant.retrieval.index import SearchIndex
     from evals.answer_eval import run
     from evals.retrieval_recall import load_questions
 
@@ -566,8 +566,8 @@ def documents(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Toon wat er geïndexeerd is, met per document de toegang en de gevonden structuur (begrippen, maatregelen …)."""
     from collections import Counter
 
-    from ingest.access import access_of
-    from ingest.registry import Registry
+    from ingest.ops.access import access_of
+    from ingest.store.registry import Registry
 
     registry = Registry(_settings().registry_path)
     docs = registry.documents()
@@ -612,10 +612,10 @@ def access_command(
 
     Draaiende servers (ook met --workers) nemen de wijziging over bij hun volgende indexversie.
     """
-    from assistant.audit_log import AuditLog
-    from ingest.access import FROM_ADMIN, find_document, parse_access, set_access
-    from ingest.registry import Registry
-    from ingest.write_lock import held, lock_path
+    from assistant.service.audit import AuditLog
+    from ingest.ops.access import FROM_ADMIN, find_document, parse_access, set_access
+    from ingest.store.registry import Registry
+    from ingest.store.write_lock import held, lock_path
 
     wanted = parse_access(level)
     if wanted is None:
@@ -650,7 +650,7 @@ def check(
     ] = False,
 ) -> None:
     """Controleer of register, Chroma en BM25 dezelfde chunks beschrijven (exitcode 1 als dat niet zo is)."""
-    from ingest.consistency import check_index
+    from ingest.store.consistency import check_index
 
     settings = _settings()
     report = check_index(settings)
@@ -690,8 +690,8 @@ def voorstellen(
     as_json: Annotated[bool, typer.Option("--json", help="Records als JSON.")] = False,
 ) -> None:
     """Genummerde voorstellen ("Voorstel 1 … 11") met thema, document en pagina."""
-    from ingest.registry import Registry
-    from ingest.text_analysis import fold
+    from ingest.store.registry import Registry
+    from ingest.text.analysis import fold
 
     records = [r for _, r in Registry(_settings().registry_path).records("voorstel")]
     if q:
@@ -713,7 +713,7 @@ def cijfers(
     as_json: Annotated[bool, typer.Option("--json", help="Cellen als JSON.")] = False,
 ) -> None:
     """Getallen uit de tabellen: per cel tabel, rij, kolom, waarde, eenheid, periode, bron en vak op de pagina."""
-    from ingest.registry import Registry
+    from ingest.store.registry import Registry
 
     records = [r for _, r in Registry(_settings().registry_path).records("cell")]
     if q:
@@ -735,7 +735,7 @@ def cijfers(
 @app.command()
 def fasen(as_json: Annotated[bool, typer.Option("--json", help="Records als JSON.")] = False) -> None:
     """Fasen met jaartallen uit gefaseerde plannen (bv. 2024 Opstarten, 2025 Borgen)."""
-    from ingest.registry import Registry
+    from ingest.store.registry import Registry
 
     records = [r for _, r in Registry(_settings().registry_path).records("phase")]
     if as_json:
@@ -758,7 +758,7 @@ def feedback(
     from dataclasses import asdict
     from datetime import datetime
 
-    from assistant.feedback_store import FeedbackStore, feedback_path
+    from assistant.service.feedback import FeedbackStore, feedback_path
 
     items = FeedbackStore(feedback_path(_settings())).all()
     if as_json:
@@ -786,7 +786,7 @@ def serve(
     import uvicorn
 
     from assistant.api.app import create_app
-    from assistant.auth import TokenConfigError, TokenStore, bind_problem
+    from assistant.service.auth import TokenConfigError, TokenStore, bind_problem
 
     settings = _settings()
     host = host or settings.host
@@ -845,9 +845,9 @@ def mcp_stdio(
     """
     from typing import cast
 
-    from assistant.access import ROLES, Role
-    from assistant.auth import Principal, TokenConfigError, TokenStore
     from assistant.mcp.stdio import run_stdio
+    from assistant.service.auth import Principal, TokenConfigError, TokenStore
+    from assistant.service.scopes import ROLES, Role
 
     settings = _settings()
     if token is not None:
@@ -878,7 +878,7 @@ def token_add(
     label: Annotated[str, typer.Option(help="Voor wie (alleen ter herkenning).")] = "",
 ) -> None:
     """Maak een nieuw token; het wordt één keer getoond, alleen de hash wordt bewaard (WOONZORG_TOKENS_FILE)."""
-    from assistant.auth import TokenConfigError, add_token
+    from assistant.service.auth import TokenConfigError, add_token
 
     settings = _settings()
     if settings.tokens_file is None:
@@ -901,7 +901,7 @@ def audit(
     from dataclasses import asdict
     from datetime import datetime
 
-    from assistant.audit_log import AuditLog
+    from assistant.service.audit import AuditLog
 
     entries = AuditLog(_settings().audit_path).entries()
     if as_json:

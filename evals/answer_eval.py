@@ -23,11 +23,11 @@ from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from assistant.answer_engine import AnswerEngine
-from assistant.answer_models import Answer, Citation, Turn
-from assistant.citations import quote_on_page
-from assistant.followups import retrieval_query
-from assistant.retrieval import HybridSearcher
+from assistant.answering.citations import quote_on_page
+from assistant.answering.engine import AnswerEngine
+from assistant.models import Answer, Citation, Turn
+from assistant.question.followups import retrieval_query
+from assistant.retrieval.hybrid import HybridSearcher
 from evals.retrieval_recall import evaluate as retrieval_eval
 
 Answerer = Callable[[str, list[Turn]], Answer]

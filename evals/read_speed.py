@@ -14,10 +14,10 @@ import os
 import time
 from pathlib import Path
 
-from ingest.chunking import chunk_document
-from ingest.pdf_reader import PdfRejected, read_pdf
-from ingest.pipeline import discover_pdfs
+from ingest.ops.pipeline import discover_pdfs
+from ingest.read.pdf import PdfRejected, read_pdf
 from ingest.records import ReadDocument, extract_records
+from ingest.text.chunking import chunk_document
 
 
 def measure(path: Path) -> tuple[int, float, float]:

@@ -18,9 +18,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.answer_engine import AnswerEngine
-from assistant.retrieval import HybridSearcher
-from assistant.search_index import SearchIndex
+from assistant.answering.engine import AnswerEngine
+from assistant.retrieval.hybrid import HybridSearcher
+from assistant.retrieval.index import SearchIndex
 from evals.retrieval_recall import load_questions
 from ingest.settings import Settings
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.followups import retrieval_query
-from assistant.retrieval import HybridSearcher, Mode
-from assistant.search_index import SearchIndex
+from assistant.question.followups import retrieval_query
+from assistant.retrieval.hybrid import HybridSearcher, Mode
+from assistant.retrieval.index import SearchIndex
 from ingest.settings import Settings
 
 MODES: tuple[Mode, ...] = ("hybrid", "bm25", "dense")

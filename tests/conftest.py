@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.retrieval import HybridSearcher
-from assistant.search_index import SearchIndex
-from ingest.pipeline import FileOutcome, Ingestor
+from assistant.retrieval.hybrid import HybridSearcher
+from assistant.retrieval.index import SearchIndex
+from ingest.ops.pipeline import FileOutcome, Ingestor
 from ingest.settings import Settings
 from tests.processes import running_server
 

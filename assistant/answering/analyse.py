@@ -6,13 +6,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from assistant.answer_models import Turn
 from assistant.answering.followup import carried_question, is_follow_up
+from assistant.answering.llm_client import LlmError
 from assistant.answering.vocabulary import Vocabulary
-from assistant.english_terms import dutch_terms
-from assistant.llm_client import LlmError
-from assistant.question_analysis import QuestionProfile, analyse
-from ingest.text_analysis import tokenize
+from assistant.models import Turn
+from assistant.question.analysis import QuestionProfile, analyse
+from assistant.question.english_terms import dutch_terms
+from ingest.text.analysis import tokenize
 from prompts import answer as P
 
 # "hoe verschilt de omschrijving van X …": a comparison of definitions is answered as a definition.

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.answer_models import Answer, Citation
+from assistant.answering.citations import normalise_ws, valid_citations
+from assistant.answering.extractive import CONTINUES, ROW_START, expand_row, extend_span, merge_adjacent
+from assistant.answering.instruction_guard import is_instruction_like
 from assistant.answering.select import Selection
-from assistant.citations import normalise_ws, valid_citations
-from assistant.extractive import CONTINUES, ROW_START, expand_row, extend_span, merge_adjacent
-from assistant.instruction_guard import is_instruction_like
-from assistant.question_analysis import QuestionProfile
-from assistant.retrieval import Passage
-from assistant.search_index import SearchIndex
-from ingest.chunking import split_units
+from assistant.models import Answer, Citation
+from assistant.question.analysis import QuestionProfile
+from assistant.retrieval.hybrid import Passage
+from assistant.retrieval.index import SearchIndex
+from ingest.text.chunking import split_units
 from prompts import answer as P
 
 

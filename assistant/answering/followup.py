@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from ingest.text_analysis import tokenize
+from ingest.text.analysis import tokenize
 
 # Pronominal adverbs and a demonstrative closing the question point at something said before.
 _POINTS_BACK = re.compile(

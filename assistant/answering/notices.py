@@ -3,12 +3,12 @@ documents still waiting for their vectors, a sentence left out as instruction-li
 
 from __future__ import annotations
 
-from assistant.answer_models import Answer
-from assistant.citations import normalise_ws
-from assistant.extractive import Candidate
-from assistant.question_analysis import QuestionProfile
-from assistant.search_index import SearchFilters, SearchIndex
-from ingest.text_analysis import fold
+from assistant.answering.citations import normalise_ws
+from assistant.answering.extractive import Candidate
+from assistant.models import Answer
+from assistant.question.analysis import QuestionProfile
+from assistant.retrieval.index import SearchFilters, SearchIndex
+from ingest.text.analysis import fold
 from prompts import answer as P
 
 # Instruction-like sentences among the best-ranked passages are reported; further down, not.

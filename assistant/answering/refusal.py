@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer_models import Answer, Citation
+from assistant.answering.citations import normalise_ws, valid_citations
+from assistant.answering.extractive import Candidate, evidence_support
+from assistant.answering.instruction_guard import is_instruction_like
 from assistant.answering.vocabulary import Vocabulary
-from assistant.citations import normalise_ws, valid_citations
-from assistant.extractive import Candidate, evidence_support
-from assistant.instruction_guard import is_instruction_like
-from assistant.question_analysis import QuestionProfile
-from assistant.retrieval import Passage
-from assistant.search_index import SearchIndex
-from ingest.text_analysis import tokenize
+from assistant.models import Answer, Citation
+from assistant.question.analysis import QuestionProfile
+from assistant.retrieval.hybrid import Passage
+from assistant.retrieval.index import SearchIndex
+from ingest.text.analysis import tokenize
 from prompts import answer as P
 
 # Shown under a refusal: pages that come nearest, for the reader to check.

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from assistant.answering.analyse import Analysed
 from assistant.answering.scoping import Scoped
-from assistant.retrieval import HybridSearcher, Passage
+from assistant.retrieval.hybrid import HybridSearcher, Passage
 
 # Passages read per answer: enough for a list's items and a table's rows on nearby pages.
 PASSAGES = 20

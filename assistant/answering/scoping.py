@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answering.analyse import Analysed
-from assistant.comparison import AnswerEngine, relevant_documents
-from assistant.search_index import SearchFilters, SearchIndex
+from assistant.answering.comparison import AnswerEngine, relevant_documents
+from assistant.retrieval.index import SearchFilters, SearchIndex
 from prompts import answer as P
 
 _ALL_DOCUMENTS = re.compile(

@@ -12,16 +12,9 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from assistant import glossary_answers, table_answers
-from assistant.answer_models import Citation
 from assistant.answering.analyse import Analysed
-from assistant.answering.followup import keep_to_referent
-from assistant.answering.refusal import refusal_reason
-from assistant.answering.scoping import Scoped
-from assistant.answering.units import UNITS, PageUnits
-from assistant.answering.vocabulary import Vocabulary
-from assistant.citations import normalise_ws
-from assistant.extractive import (
+from assistant.answering.citations import normalise_ws
+from assistant.answering.extractive import (
     Candidate,
     candidates,
     has_expected_value,
@@ -30,11 +23,19 @@ from assistant.extractive import (
     score,
     select,
 )
-from assistant.instruction_guard import is_instruction_like
-from assistant.question_analysis import QuestionProfile
-from assistant.retrieval import Passage
-from assistant.search_index import SearchFilters, SearchIndex
-from ingest.begrippen import Begrip, lookup_scored
+from assistant.answering.followup import keep_to_referent
+from assistant.answering.instruction_guard import is_instruction_like
+from assistant.answering.records import glossary as glossary_answers
+from assistant.answering.records import tables as table_answers
+from assistant.answering.refusal import refusal_reason
+from assistant.answering.scoping import Scoped
+from assistant.answering.units import UNITS, PageUnits
+from assistant.answering.vocabulary import Vocabulary
+from assistant.models import Citation
+from assistant.question.analysis import QuestionProfile
+from assistant.retrieval.hybrid import Passage
+from assistant.retrieval.index import SearchFilters, SearchIndex
+from ingest.records.begrippen import Begrip, lookup_scored
 
 # A sentence that announces a list: the list is the answer.
 _LIST_INTRO = re.compile(r":\s*$|\bte\s+weten\b|\bde\s+volgende\b|\bvolgende\s+(stappen|vragen|onderdelen)\b", re.I)

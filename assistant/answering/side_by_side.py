@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from assistant.answer_models import Answer, Citation
+from assistant.answering.comparison import AnswerEngine, compare, renumber
 from assistant.answering.refusal import refuse
-from assistant.comparison import AnswerEngine, compare, renumber
-from assistant.question_analysis import QuestionProfile
+from assistant.models import Answer, Citation
+from assistant.question.analysis import QuestionProfile
 from prompts import answer as P
 
 

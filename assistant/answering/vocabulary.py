@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import bisect
 
-from assistant.question_analysis import analyse
-from assistant.search_index import SearchIndex
+from assistant.question.analysis import analyse
+from assistant.retrieval.index import SearchIndex
 from ingest.records.labels import SYNONYMS
-from ingest.text_analysis import fold, tokenize
+from ingest.text.analysis import fold, tokenize
 
 # Words for a measure's attributes (who leads, when, with whom, how far), as record labels name them.
 ATTRIBUTE_TERMS = frozenset(

@@ -16,7 +16,6 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.access import ScopedIndexes
 from assistant.api.deps import get_principal, require
 from assistant.api.metrics import Metrics, MetricsMiddleware
 from assistant.api.rate_limit import RateLimiter
@@ -34,15 +33,16 @@ from assistant.api.routes import (
     ui,
 )
 from assistant.api.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
-from assistant.audit_log import AuditLog, QuestionLog
-from assistant.auth import TokenStore
-from assistant.feedback_store import FeedbackStore, feedback_path
 from assistant.mcp.http import mount_mcp
-from assistant.retrieval import HybridSearcher
-from assistant.search_index import SearchIndex
+from assistant.retrieval.hybrid import HybridSearcher
+from assistant.retrieval.index import SearchIndex
+from assistant.service.audit import AuditLog, QuestionLog
+from assistant.service.auth import TokenStore
+from assistant.service.feedback import FeedbackStore, feedback_path
+from assistant.service.scopes import ScopedIndexes
+from assistant.service.uploads import JobQueue
 from assistant.ui import STATIC_DIR
-from assistant.upload_jobs import JobQueue
-from ingest.embed_worker import EmbeddingWorker
+from ingest.ops.embed_worker import EmbeddingWorker
 from ingest.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -11,14 +11,14 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 
-from assistant.access import Role, Scope, ScopedIndexes
-from assistant.answer_engine import AnswerEngine
+from assistant.answering.engine import AnswerEngine
 from assistant.api.metrics import Metrics
 from assistant.api.rate_limit import RateLimiter
-from assistant.audit_log import AuditLog, QuestionLog
-from assistant.auth import Principal, TokenStore, is_loopback
-from assistant.feedback_store import FeedbackStore
-from assistant.retrieval import HybridSearcher
+from assistant.retrieval.hybrid import HybridSearcher
+from assistant.service.audit import AuditLog, QuestionLog
+from assistant.service.auth import Principal, TokenStore, is_loopback
+from assistant.service.feedback import FeedbackStore
+from assistant.service.scopes import Role, Scope, ScopedIndexes
 from ingest.settings import Settings
 
 UNAUTHENTICATED = "Inloggen vereist: stuur een geldig token als ‘Authorization: Bearer <token>’."

@@ -22,8 +22,8 @@ from starlette.types import ASGIApp, Receive, Send
 from starlette.types import Scope as AsgiScope
 
 from assistant.api.deps import get_principal
-from assistant.auth import Principal
 from assistant.mcp.server import Access, build_server
+from assistant.service.auth import Principal
 from ingest.settings import Settings
 
 PATH = "/mcp"

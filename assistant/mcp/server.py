@@ -25,8 +25,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import InputRequiredResult
 from pydantic import AnyUrl, BaseModel, Field, ValidationError
 
-from assistant.access import Scope, ScopedIndexes
-from assistant.answer_models import AskRequest, Turn
+from assistant.answering.comparison import Comparison
 from assistant.api.metrics import Metrics
 from assistant.api.routes import compare as compare_route
 from assistant.api.routes import documents as documents_route
@@ -35,9 +34,10 @@ from assistant.api.routes import search as search_route
 from assistant.api.routes import terms as terms_route
 from assistant.api.routes.ask import _checked, _log_question
 from assistant.api.routes.openai_compat import LinkedCitation, linked_citations, page_url
-from assistant.audit_log import QuestionLog
-from assistant.auth import Principal
-from assistant.comparison import Comparison
+from assistant.models import AskRequest, Turn
+from assistant.service.audit import QuestionLog
+from assistant.service.auth import Principal
+from assistant.service.scopes import Scope, ScopedIndexes
 from prompts import connectors as P
 
 SERVER_NAME = "woonzorg-assistent"

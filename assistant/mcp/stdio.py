@@ -6,11 +6,11 @@ token given on the command line); nothing but MCP messages goes to stdout.
 
 from __future__ import annotations
 
-from assistant.access import ScopedIndexes
-from assistant.auth import Principal
 from assistant.mcp.server import Access, build_server
-from assistant.retrieval import HybridSearcher
-from assistant.search_index import SearchIndex
+from assistant.retrieval.hybrid import HybridSearcher
+from assistant.retrieval.index import SearchIndex
+from assistant.service.auth import Principal
+from assistant.service.scopes import ScopedIndexes
 from ingest.settings import Settings
 
 

@@ -1,6 +1,6 @@
 """Table cells from every numeric table the layout shows: row label, column label, value, unit,
 period, page and the cell's box. Tables printed as plain text lines (no columns in the layout)
-come from the text-line parser in ``ingest/tables.py``.
+come from the text-line parser in ``ingest/records/tables.py``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import re
 from ingest.read.layout import Block
 from ingest.records.base import ReadDocument, register
 from ingest.records.labels import ACTION_FIELDS, field_for
-from ingest.tables import TableCell, _clean_caption, _period, _row_unit, _token, _unit, parse_tables
+from ingest.records.tables import TableCell, _clean_caption, _period, _row_unit, _token, _unit, parse_tables
 
 
 def _caption(doc: ReadDocument, block: Block, previous: Block | None) -> str:

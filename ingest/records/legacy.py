@@ -9,9 +9,9 @@ Both key on wording rather than layout; they stay until the generic path covers 
 
 from __future__ import annotations
 
-from ingest.phases import Phase, parse_phases
 from ingest.records.base import ReadDocument, register
-from ingest.voorstellen import Voorstel, check_count, expected_count, parse_voorstellen
+from ingest.records.phases import Phase, parse_phases
+from ingest.records.voorstellen import Voorstel, check_count, expected_count, parse_voorstellen
 
 
 class VoorstelKind:

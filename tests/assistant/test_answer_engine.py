@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from assistant.answer_engine import AnswerEngine
-from assistant.answer_models import Citation, Turn
-from assistant.citations import normalise_ws, quote_on_page, valid_citations
-from assistant.retrieval import HybridSearcher
+from assistant.answering.citations import normalise_ws, quote_on_page, valid_citations
+from assistant.answering.engine import AnswerEngine
+from assistant.models import Citation, Turn
+from assistant.retrieval.hybrid import HybridSearcher
 from evals.answer_eval import normalise
 from prompts.answer import MAYBE_RELEVANT_NL, REFUSAL_EN, REFUSAL_NL, REFUSAL_REASON_NL
 

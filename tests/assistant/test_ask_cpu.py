@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
-from assistant.answer_engine import AnswerEngine
-from assistant.citations import quote_span
-from assistant.dense_health import dense_use
-from assistant.extractive import contains_phrase, defines_term
-from assistant.instruction_guard import is_instruction_like
-from assistant.retrieval import Bm25Retriever, DenseRetriever, HybridSearcher, WeightedRRFRetriever
-from assistant.search_index import SearchFilters, SearchIndex
+from assistant.answering.citations import quote_span
+from assistant.answering.engine import AnswerEngine
+from assistant.answering.extractive import contains_phrase, defines_term
+from assistant.answering.instruction_guard import is_instruction_like
+from assistant.retrieval.dense_health import dense_use
+from assistant.retrieval.hybrid import Bm25Retriever, DenseRetriever, HybridSearcher, WeightedRRFRetriever
+from assistant.retrieval.index import SearchFilters, SearchIndex
 from ingest.settings import Settings
-from ingest.text_analysis import tokenize
+from ingest.text.analysis import tokenize
 
 
 def _pages(searcher: HybridSearcher) -> list[str]:

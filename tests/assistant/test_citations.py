@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from assistant.answer_engine import AnswerEngine
-from assistant.answer_models import Citation
-from assistant.citations import normalise_ws, quote_span, valid_citations
-from assistant.retrieval import HybridSearcher
-from assistant.search_index import SearchIndex
+from assistant.answering.citations import normalise_ws, quote_span, valid_citations
+from assistant.answering.engine import AnswerEngine
+from assistant.models import Citation
+from assistant.retrieval.hybrid import HybridSearcher
+from assistant.retrieval.index import SearchIndex
 from ingest.read.layout import StoredLayout
 
 DSP = "regionale-woonzorgopgave-zuid-kennemerland-ijmond-2024.pdf"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.followups import retrieval_query
-from assistant.retrieval import HybridSearcher
+from assistant.question.followups import retrieval_query
+from assistant.retrieval.hybrid import HybridSearcher
 from ingest.settings import Settings
 from tests.conftest import CORPUS
 

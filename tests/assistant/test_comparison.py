@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_engine import AnswerEngine
-from assistant.citations import normalise_ws
-from assistant.comparison import compare, relevant_documents, topic_of
-from assistant.retrieval import HybridSearcher
+from assistant.answering.citations import normalise_ws
+from assistant.answering.comparison import compare, relevant_documents, topic_of
+from assistant.answering.engine import AnswerEngine
+from assistant.retrieval.hybrid import HybridSearcher
 from evals.answer_eval import normalise
 
 GV = "strategie-woonzorgopgave-gooi-en-vechtstreek-2025.pdf"

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from assistant.answer_engine import AnswerEngine
-from assistant.instruction_guard import is_instruction_like
-from assistant.retrieval import HybridSearcher
-from assistant.search_index import SearchIndex
+from assistant.answering.engine import AnswerEngine
+from assistant.answering.instruction_guard import is_instruction_like
+from assistant.retrieval.hybrid import HybridSearcher
+from assistant.retrieval.index import SearchIndex
 from evals.answer_eval import normalise
-from ingest.pipeline import Ingestor
+from ingest.ops.pipeline import Ingestor
 from ingest.settings import Settings
 from prompts.answer import LLM_FALLBACK_NOTICE_NL
 from tests.conftest import BAD, CORPUS, make_settings

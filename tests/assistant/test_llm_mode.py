@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_engine import AnswerEngine
-from assistant.answer_models import Turn
-from assistant.citations import normalise_ws
-from assistant.retrieval import HybridSearcher
+from assistant.answering.citations import normalise_ws
+from assistant.answering.engine import AnswerEngine
+from assistant.models import Turn
+from assistant.retrieval.hybrid import HybridSearcher
 from ingest.settings import Settings
 from prompts.answer import LLM_FALLBACK_NOTICE_NL, REFUSAL_NL, SYSTEM_PROMPT_NL
 from tests.fake_llm import FakeLlm

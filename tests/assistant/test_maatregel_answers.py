@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer_engine import AnswerEngine
-from assistant.citations import normalise_ws
-from assistant.retrieval import HybridSearcher
-from ingest.registry import Registry
+from assistant.answering.citations import normalise_ws
+from assistant.answering.engine import AnswerEngine
+from assistant.retrieval.hybrid import HybridSearcher
 from ingest.settings import Settings
+from ingest.store.registry import Registry
 from prompts.answer import REFUSAL_NL
 from tests.assistant.test_cli import run_cli
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_engine import AnswerEngine
-from assistant.citations import normalise_ws
-from assistant.retrieval import HybridSearcher
+from assistant.answering.citations import normalise_ws
+from assistant.answering.engine import AnswerEngine
+from assistant.retrieval.hybrid import HybridSearcher
 from prompts.answer import REFUSAL_NL
 
 DSP = "regionale-woonzorgopgave-zuid-kennemerland-ijmond-2024.pdf"

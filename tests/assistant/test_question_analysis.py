@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.extractive import defines_term
-from assistant.question_analysis import analyse, detect_language
-from ingest.text_analysis import tokenize
+from assistant.answering.extractive import defines_term
+from assistant.question.analysis import analyse, detect_language
+from ingest.text.analysis import tokenize
 
 
 @pytest.mark.parametrize(

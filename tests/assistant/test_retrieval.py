@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from assistant.retrieval import HybridSearcher
-from assistant.search_index import SearchFilters
+from assistant.retrieval.hybrid import HybridSearcher
+from assistant.retrieval.index import SearchFilters
 from evals.retrieval_recall import evaluate
 
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer_engine import AnswerEngine
-from assistant.retrieval import HybridSearcher
-from assistant.search_index import SearchIndex
-from ingest.embedding_cache import EmbeddingStopped
-from ingest.pipeline import INGESTED, FileOutcome, Ingestor
+from assistant.answering.engine import AnswerEngine
+from assistant.retrieval.hybrid import HybridSearcher
+from assistant.retrieval.index import SearchIndex
+from ingest.ops.pipeline import INGESTED, FileOutcome, Ingestor
 from ingest.settings import Settings
+from ingest.store.embedding_cache import EmbeddingStopped
 from prompts import answer as P
 from tests.conftest import CORPUS, make_settings
 

@@ -11,9 +11,9 @@ from functools import cache
 
 import pytest
 
-from ingest.begrippen import Begrip, differences, extract_begrippen, lookup
-from ingest.chunking import dehyphenate
-from ingest.pdf_reader import read_pdf
+from ingest.read.pdf import read_pdf
+from ingest.records.begrippen import Begrip, differences, extract_begrippen, lookup
+from ingest.text.chunking import dehyphenate
 from tests.conftest import CORPUS
 
 DSP = "regionale-woonzorgopgave-zuid-kennemerland-ijmond-2024.pdf"

@@ -20,9 +20,9 @@ from functools import cache
 
 import pytest
 
-from ingest.begrippen import Begrip, extract_begrippen
-from ingest.pdf_reader import read_pdf
-from ingest.text_analysis import fold
+from ingest.read.pdf import read_pdf
+from ingest.records.begrippen import Begrip, extract_begrippen
+from ingest.text.analysis import fold
 from tests.conftest import CORPUS
 
 HAND = "handreiking-regionaal-afgestemde-woonzorgvisie.pdf"

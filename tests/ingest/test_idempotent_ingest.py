@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from ingest.bm25_index import Bm25Index
-from ingest.chunking import chunk_document
-from ingest.embedding import make_embedder
-from ingest.pdf_reader import read_pdf
-from ingest.pipeline import FileOutcome, Ingestor, embed_text
+from ingest.ops.pipeline import FileOutcome, Ingestor, embed_text
+from ingest.read.pdf import read_pdf
 from ingest.settings import Settings
+from ingest.store.bm25 import Bm25Index
+from ingest.store.embedder import make_embedder
+from ingest.text.chunking import chunk_document
 from tests.conftest import BAD, CORPUS, make_settings
 
 HANDREIKING = "handreiking-regionaal-afgestemde-woonzorgvisie.pdf"  # 5 pages
@@ -380,7 +380,7 @@ def test_newer_extractors_redo_the_records_of_an_unchanged_file(
     chunk_ids = [c.chunk_id for c in ingestor.registry.chunks()]
     assert first.status == "ingested" and begrippen
     # A deployment upgraded to newer record extractors: the stored document is older.
-    monkeypatch.setattr("ingest.pipeline.STRUCTURE_VERSION", 10_000)
+    monkeypatch.setattr("ingest.ops.pipeline.STRUCTURE_VERSION", 10_000)
     [again] = ingestor.ingest_paths([corpus])
     assert again.status == "unchanged" and "structuur opnieuw herkend" in again.message
     assert again.embedded == 0
@@ -414,7 +414,7 @@ def test_redone_records_of_a_table_that_runs_over_the_page_match_a_fresh_read(
     [first] = ingestor.ingest_paths([corpus])
     fresh = ingestor.registry.records("maatregel")
     assert first.status == "ingested" and len(fresh) == 14
-    monkeypatch.setattr("ingest.pipeline.STRUCTURE_VERSION", 10_000)
+    monkeypatch.setattr("ingest.ops.pipeline.STRUCTURE_VERSION", 10_000)
     [again] = ingestor.ingest_paths([corpus])
     assert "structuur opnieuw herkend" in again.message
     assert ingestor.registry.records("maatregel") == fresh
@@ -428,7 +428,7 @@ def test_a_newer_reader_reads_an_unchanged_file_again(
     [first] = ingestor.ingest_paths([corpus])
     chunk_ids = sorted(c.chunk_id for c in ingestor.registry.chunks())
     # A deployment whose page texts came from an older reader: the file is read, chunked and stored anew.
-    monkeypatch.setattr("ingest.pipeline.READER_VERSION", 10_000)
+    monkeypatch.setattr("ingest.ops.pipeline.READER_VERSION", 10_000)
     [again] = ingestor.ingest_paths([corpus])
     assert again.status == "replaced" and "opnieuw gelezen" in again.message
     assert again.embedded == 0  # same texts: every vector from the cache

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from ingest.pdf_reader import read_pdf
-from ingest.tables import TableCell, find_cells, parse_tables
+from ingest.read.pdf import read_pdf
+from ingest.records.tables import TableCell, find_cells, parse_tables
 from tests.conftest import CORPUS
 
 FILE = "uitvoeringsplan-woonzorgvisie-dijk-en-waard-2025.pdf"
@@ -87,7 +87,7 @@ def test_a_year_range_is_no_value_range() -> None:
 
 def test_ingest_stores_the_indicator_cells(corpus_ingest: tuple[Any, Any]) -> None:
     settings, _ = corpus_ingest
-    from ingest.registry import Registry
+    from ingest.store.registry import Registry
 
     stored = [r for _, r in Registry(settings.registry_path).records("cell") if r["file"] == FILE]
     assert len(stored) == 12 and stored[0]["low"] == 1000.0

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from ingest.chunking import item_labels
-from ingest.maatregelen import Maatregel, check_counts, expected_counts, normalise_tijdspad, parse_maatregelen
-from ingest.pdf_reader import read_pdf
-from ingest.structure import label_lines
+from ingest.read.pdf import read_pdf
+from ingest.read.structure import label_lines
+from ingest.records.maatregelen import Maatregel, check_counts, expected_counts, normalise_tijdspad, parse_maatregelen
+from ingest.text.chunking import item_labels
 from tests.conftest import CORPUS
 
 FILE = "strategie-woonzorgopgave-gooi-en-vechtstreek-2025.pdf"
@@ -97,7 +97,7 @@ def test_check_counts_reports_a_missing_record(
 ) -> None:
     expected = expected_counts(pages)
     without_5a = [r for r in records.values() if r.id != "5a"]  # 5a is doel 5's only maatregel
-    with caplog.at_level(logging.WARNING, logger="ingest.maatregelen"):
+    with caplog.at_level(logging.WARNING, logger="ingest.records.maatregelen"):
         problems = check_counts(without_5a, expected)
     assert "maatregelen: document noemt 29, parser vond 28" in problems
     assert "doelen: document noemt 9, parser vond 8" in problems
@@ -238,7 +238,7 @@ def test_document_without_matrix_gives_no_records() -> None:
 
 def test_ingest_warns_only_where_a_document_counts_its_maatregelen(corpus_ingest: tuple[Any, Any]) -> None:
     settings, _ = corpus_ingest
-    from ingest.registry import Registry
+    from ingest.store.registry import Registry
 
     warnings = {d.file: d.warnings for d in Registry(settings.registry_path).documents()}
     # Gooi en Vechtstreek's own counts agree with the parser; other documents have no matrix to check.

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pdf_reader import PdfRejected, normalise_page_text, read_pdf, sniff_format
 from ingest.read.ocr import tesseract_available
+from ingest.read.pdf import PdfRejected, normalise_page_text, read_pdf, sniff_format
 from tests.conftest import BAD, CORPUS
 
 HANDREIKING = CORPUS / "handreiking-regionaal-afgestemde-woonzorgvisie.pdf"

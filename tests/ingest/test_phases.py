@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from ingest.pdf_reader import read_pdf
-from ingest.phases import Phase, parse_phases
+from ingest.read.pdf import read_pdf
+from ingest.records.phases import Phase, parse_phases
 from tests.conftest import CORPUS
 
 FILE = "uitvoeringsplan-woonzorgvisie-dijk-en-waard-2025.pdf"
@@ -83,7 +83,7 @@ def test_other_documents_have_no_phases() -> None:
 
 def test_ingest_stores_phases(corpus_ingest: tuple[Any, Any]) -> None:
     settings, _ = corpus_ingest
-    from ingest.registry import Registry
+    from ingest.store.registry import Registry
 
     stored = [r for _, r in Registry(settings.registry_path).records("phase")]
     assert [(r["year"], r["phase"]) for r in stored][:3] == [

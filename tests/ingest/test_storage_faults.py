@@ -24,13 +24,13 @@ import httpx
 import numpy as np
 import pytest
 
-from ingest.bm25_index import Bm25Index
-from ingest.consistency import check_index
-from ingest.embedding import make_embedder
-from ingest.pipeline import Ingestor
-from ingest.registry import Registry
+from ingest.ops.pipeline import Ingestor
 from ingest.settings import Settings
-from ingest.storage_checks import MIN_FREE_INGEST, StorageError, check_writable, describe_storage_error
+from ingest.store.bm25 import Bm25Index
+from ingest.store.checks import MIN_FREE_INGEST, StorageError, check_writable, describe_storage_error
+from ingest.store.consistency import check_index
+from ingest.store.embedder import make_embedder
+from ingest.store.registry import Registry
 from tests.conftest import CORPUS, free_port, make_settings
 from tests.processes import running_server
 
@@ -314,9 +314,9 @@ def test_corrupt_bm25_files_load_as_none_with_a_warning(
     shutil.copytree(seed.data_dir / "bm25", directory)
     assert Bm25Index.load(directory) is not None
     CORRUPTIONS[damage](directory)
-    with caplog.at_level(logging.WARNING, logger="ingest.bm25_index"):
+    with caplog.at_level(logging.WARNING, logger="ingest.store.bm25"):
         assert Bm25Index.load(directory) is None
-    [record] = [r for r in caplog.records if r.name == "ingest.bm25_index"]
+    [record] = [r for r in caplog.records if r.name == "ingest.store.bm25"]
     assert str(directory) in record.getMessage() and "rebuilt from the registry" in record.getMessage()
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.pdf_reader import read_pdf
-from ingest.tables import TableCell, find_cells, parse_number, parse_tables
+from ingest.read.pdf import read_pdf
+from ingest.records.tables import TableCell, find_cells, parse_number, parse_tables
 from tests.conftest import CORPUS
 
 FILE = "regionale-woonzorgopgave-zuid-kennemerland-ijmond-2024.pdf"

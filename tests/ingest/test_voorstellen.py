@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from ingest.pdf_reader import read_pdf
-from ingest.voorstellen import Voorstel, check_count, expected_count, parse_voorstellen
+from ingest.read.pdf import read_pdf
+from ingest.records.voorstellen import Voorstel, check_count, expected_count, parse_voorstellen
 from tests.conftest import CORPUS
 
 FILE = "regionale-woonzorgopgave-zuid-kennemerland-ijmond-2024.pdf"
@@ -91,7 +91,7 @@ def test_quotes_are_verbatim_and_start_at_the_heading(pages: list[str], records:
 def test_count_check_reports_gaps_repeats_and_announced_totals(
     records: list[Voorstel], caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="ingest.voorstellen"):
+    with caplog.at_level(logging.WARNING, logger="ingest.records.voorstellen"):
         problems = check_count([r for r in records if r.nr != 5], 11)
     assert problems == ["document noemt 11 voorstellen, parser vond 10", "ontbrekende voorstelnummers: 5"]
     assert sum("telling klopt niet" in rec.getMessage() for rec in caplog.records) == 2
@@ -128,7 +128,7 @@ def test_documents_without_proposals() -> None:
 
 def test_ingest_stores_proposals(corpus_ingest: tuple[Any, Any]) -> None:
     settings, _ = corpus_ingest
-    from ingest.registry import Registry
+    from ingest.store.registry import Registry
 
     registry = Registry(settings.registry_path)
     stored = [r for _, r in registry.records("voorstel")]

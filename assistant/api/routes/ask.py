@@ -10,12 +10,12 @@ from fastapi import APIRouter, HTTPException, Query
 from sse_starlette import EventSourceResponse, JSONServerSentEvent, ServerSentEvent
 from starlette.concurrency import run_in_threadpool
 
-from assistant.answer_engine import AnswerEngine
-from assistant.answer_models import Answer, AskRequest
+from assistant.answering.engine import AnswerEngine
 from assistant.api.deps import EngineDep, MetricsDep, PrincipalDep, QuestionLogDep
 from assistant.api.metrics import Metrics
-from assistant.audit_log import QuestionLog
-from assistant.auth import Principal
+from assistant.models import Answer, AskRequest
+from assistant.service.audit import QuestionLog
+from assistant.service.auth import Principal
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["vragen"])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Query
 
+from assistant.answering.comparison import Comparison, compare
 from assistant.api.deps import EngineDep
-from assistant.comparison import Comparison, compare
-from assistant.search_index import SearchFilters
+from assistant.retrieval.index import SearchFilters
 
 router = APIRouter(prefix="/api", tags=["vergelijken"])
 

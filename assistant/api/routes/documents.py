@@ -15,14 +15,14 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.access import is_public
 from assistant.api.deps import AuditDep, EngineDep, PrincipalDep, ScopesDep, SettingsDep, require
-from assistant.search_index import SearchIndex
-from assistant.upload_jobs import FileJob, JobQueue, clean_name, precheck
-from ingest.access import FROM_ADMIN, parse_access, set_access
-from ingest.registry import DocumentRecord, Registry
+from assistant.retrieval.index import SearchIndex
+from assistant.service.scopes import is_public
+from assistant.service.uploads import FileJob, JobQueue, clean_name, precheck
+from ingest.ops.access import FROM_ADMIN, parse_access, set_access
 from ingest.settings import Settings
-from ingest.write_lock import held, lock_path
+from ingest.store.registry import DocumentRecord, Registry
+from ingest.store.write_lock import held, lock_path
 from prompts.access import ACCESS_BAD_VALUE_NL
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from assistant.api.deps import FeedbackDep
-from assistant.feedback_store import Rating
+from assistant.service.feedback import Rating
 
 router = APIRouter(prefix="/api", tags=["feedback"])
 

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from assistant.api.deps import ScopesDep, bearer_token
-from assistant.auth import TokenStore
+from assistant.service.auth import TokenStore
 
 router = APIRouter()
 

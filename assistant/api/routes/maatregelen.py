@@ -7,8 +7,8 @@ from dataclasses import asdict
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
+from assistant.answering.records.maatregel_filter import filter_maatregelen
 from assistant.api.deps import EngineDep
-from assistant.maatregel_filter import filter_maatregelen
 
 router = APIRouter(prefix="/api", tags=["maatregelen"])
 

@@ -24,13 +24,13 @@ from sse_starlette import EventSourceResponse, JSONServerSentEvent, ServerSentEv
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.answer_engine import AnswerEngine
-from assistant.answer_models import Answer, AskRequest, Turn
+from assistant.answering.engine import AnswerEngine
 from assistant.api.deps import EngineDep, MetricsDep, PrincipalDep, QuestionLogDep
 from assistant.api.metrics import Metrics
 from assistant.api.routes.ask import _checked, _log_question, stream_pieces
 from assistant.api.routes.documents import _pdf_url
-from assistant.search_index import SearchFilters
+from assistant.models import Answer, AskRequest, Turn
+from assistant.retrieval.index import SearchFilters
 from prompts import connectors as P
 
 log = logging.getLogger(__name__)

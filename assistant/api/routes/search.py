@@ -5,10 +5,10 @@ from typing import Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from assistant.answer_models import Evidence
 from assistant.api.deps import SearcherDep
-from assistant.dense_health import dense_use
-from assistant.search_index import SearchFilters
+from assistant.models import Evidence
+from assistant.retrieval.dense_health import dense_use
+from assistant.retrieval.index import SearchFilters
 
 router = APIRouter(prefix="/api")
 

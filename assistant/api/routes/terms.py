@@ -6,8 +6,8 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from assistant.api.deps import EngineDep
-from assistant.search_index import SearchIndex
-from ingest.begrippen import Begrip, differences, lookup
+from assistant.retrieval.index import SearchIndex
+from ingest.records.begrippen import Begrip, differences, lookup
 
 router = APIRouter(prefix="/api", tags=["begrippen"])
 

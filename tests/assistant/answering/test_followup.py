@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering.followup import is_follow_up
-from assistant.question_analysis import analyse
+from assistant.question.analysis import analyse
 
 PLACES = {"beverwijk", "heemskerk", "haarlem"}
 

@@ -14,10 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
-from assistant.retrieval import HybridSearcher
-from ingest.pipeline import Ingestor
-from ingest.registry import Registry
+from assistant.retrieval.hybrid import HybridSearcher
+from ingest.ops.pipeline import Ingestor
 from ingest.settings import Settings
+from ingest.store.registry import Registry
 from tests.assistant.conftest import START_TIMEOUT, WOONZORG
 from tests.conftest import CORPUS, free_port, make_settings
 from tests.processes import running_server

@@ -19,8 +19,8 @@ import httpx
 import pytest
 from mcp import Client
 
-from ingest.registry import Registry
 from ingest.settings import Settings
+from ingest.store.registry import Registry
 from tests.assistant.api.conftest import INTERN_FILE, TOKENS, auth
 from tests.assistant.api.test_mcp import _http
 from tests.conftest import DEV_QUESTIONS

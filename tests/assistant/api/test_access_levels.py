@@ -24,9 +24,9 @@ from typing import Any
 import httpx
 import pytest
 
-from assistant.audit_log import AuditLog
-from ingest.registry import Registry
+from assistant.service.audit import AuditLog
 from ingest.settings import Settings
+from ingest.store.registry import Registry
 from tests.assistant.api.conftest import TOKENS, auth, serving
 from tests.assistant.conftest import WOONZORG
 from tests.conftest import CORPUS, make_settings

@@ -13,8 +13,8 @@ import httpx
 from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
-from assistant.audit_log import QuestionLog
-from assistant.retrieval import HybridSearcher
+from assistant.retrieval.hybrid import HybridSearcher
+from assistant.service.audit import QuestionLog
 from ingest.settings import Settings
 from tests.assistant.api.conftest import TOKENS, auth, token_env
 from tests.assistant.conftest import WOONZORG

@@ -19,10 +19,10 @@ from typing import Any
 import httpx
 import pytest
 
-from assistant.answer_engine import DENSE_UNAVAILABLE_NL
+from assistant.answering.engine import DENSE_UNAVAILABLE_NL
 from assistant.api.routes.health import DENSE_UNAVAILABLE_PROBLEM_NL
 from assistant.api.routes.search import DENSE_UNAVAILABLE_SEARCH_NL
-from ingest.pipeline import Ingestor
+from ingest.ops.pipeline import Ingestor
 from ingest.settings import Settings
 from tests.assistant.conftest import START_TIMEOUT, WOONZORG, serve_env
 from tests.conftest import CORPUS, ChromaServer, copy_embed_cache, free_port, make_settings, run_chroma

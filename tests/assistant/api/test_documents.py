@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
-from assistant.retrieval import HybridSearcher
-from ingest.registry import Registry
+from assistant.retrieval.hybrid import HybridSearcher
 from ingest.settings import Settings
+from ingest.store.registry import Registry
 from tests.conftest import CORPUS
 
 DSP = "regionale-woonzorgopgave-zuid-kennemerland-ijmond-2024.pdf"

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.feedback_store import FeedbackStore, feedback_path
+from assistant.service.feedback import FeedbackStore, feedback_path
 from ingest.settings import Settings
 from tests.assistant.test_cli import run_cli
 

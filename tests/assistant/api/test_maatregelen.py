@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from ingest.registry import Registry
 from ingest.settings import Settings
+from ingest.store.registry import Registry
 
 GOOI = "strategie-woonzorgopgave-gooi-en-vechtstreek-2025.pdf"
 

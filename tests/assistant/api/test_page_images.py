@@ -19,7 +19,7 @@ from PIL import Image
 
 from assistant.api.app import create_app
 from assistant.api.routes.documents import PAGE_SCALE, page_image_path
-from assistant.retrieval import HybridSearcher
+from assistant.retrieval.hybrid import HybridSearcher
 from ingest.settings import Settings
 from tests.assistant.api.conftest import INTERN_FILE, PUBLIC_FILES, auth
 from tests.conftest import CORPUS

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from ingest.registry import Registry
 from ingest.settings import Settings
+from ingest.store.registry import Registry
 
 DSP = "regionale-woonzorgopgave-zuid-kennemerland-ijmond-2024.pdf"
 

@@ -16,9 +16,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
-from ingest.pipeline import Ingestor
-from ingest.registry import Registry
+from ingest.ops.pipeline import Ingestor
 from ingest.settings import Settings
+from ingest.store.registry import Registry
 from tests.assistant.api.conftest import TOKENS, auth, token_env
 from tests.conftest import BAD, CORPUS, make_settings
 

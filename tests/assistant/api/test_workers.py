@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ingest.pipeline import Ingestor
+from ingest.ops.pipeline import Ingestor
 from ingest.settings import Settings
 from tests.assistant.conftest import START_TIMEOUT, WOONZORG, serve_env
 from tests.conftest import CORPUS, ChromaServer, copy_embed_cache, free_port, make_settings

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from assistant.feedback_store import FeedbackStore, feedback_path
+from assistant.service.feedback import FeedbackStore, feedback_path
 from ingest.settings import Settings
 
 pytestmark = pytest.mark.browser

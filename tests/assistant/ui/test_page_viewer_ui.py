@@ -21,8 +21,8 @@ from PIL import Image
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from ingest.read.layout import StoredLayout
-from ingest.registry import Registry
 from ingest.settings import Settings
+from ingest.store.registry import Registry
 from tests.assistant.ui.conftest import app_page
 from tests.conftest import REPO
 

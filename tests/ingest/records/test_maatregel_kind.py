@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.maatregelen import Maatregel
 from ingest.records.maatregel import MaatregelKind
+from ingest.records.maatregelen import Maatregel
 from tests.ingest.records.conftest import read_document
 
 pytestmark = pytest.mark.slow
