@@ -1,12 +1,52 @@
-"""The answer model: one shape for CLI, API and evals."""
+"""The shapes every layer shares: questions, filters, passages, answers, citations, roles.
+
+A leaf module: it imports nothing else from the project, so retrieval, answering, the service
+and the interfaces (API, CLI, MCP, evals) can all use it.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.retrieval.index import SearchFilters
+Role = Literal["admin", "staff", "partner"]
+ROLES: tuple[Role, ...] = ("admin", "staff", "partner")
+Access = Literal["public", "intern"]
+ACCESS_LEVELS: tuple[Access, ...] = ("public", "intern")
+PUBLIC: Access = "public"
+
+
+class SearchFilters(BaseModel):
+    """Metadata filters; all given ones must hold (case-insensitive substring for text)."""
+
+    doc_ids: list[str] | None = None
+    files: list[str] | None = None
+    region: str | None = None
+    municipality: str | None = None
+    document_type: str | None = None
+    year: int | None = None
+
+    def is_empty(self) -> bool:
+        return not any(v not in (None, [], "") for v in self.model_dump().values())
+
+
+
+@dataclass
+class Passage:
+    chunk_id: str
+    doc_id: str
+    file: str
+    title: str
+    page: int
+    section: str
+    text: str
+    score: float
+    char_start: int
+    char_end: int
+    kind: str = "prose"
+    ranks: dict[str, int] = field(default_factory=dict)
 
 
 class Turn(BaseModel):

@@ -23,11 +23,7 @@ from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from assistant.answering.citations import quote_on_page
-from assistant.answering.engine import AnswerEngine
-from assistant.models import Answer, Citation, Turn
-from assistant.question.followups import retrieval_query
-from assistant.retrieval.hybrid import HybridSearcher
+from assistant import Answer, Assistant, Citation, Turn, retrieval_query
 from evals.retrieval_recall import evaluate as retrieval_eval
 
 Answerer = Callable[[str, list[Turn]], Answer]
@@ -91,7 +87,7 @@ class SystemResult:
         }
 
 
-def run_system(name: str, answer: Answerer, questions: list[dict[str, Any]], engine: AnswerEngine) -> SystemResult:
+def run_system(name: str, answer: Answerer, questions: list[dict[str, Any]], kb: Assistant) -> SystemResult:
     turns: dict[str, tuple[str | None, Answer]] = {}
     results: list[QuestionResult] = []
     for q in questions:
@@ -123,7 +119,7 @@ def run_system(name: str, answer: Answerer, questions: list[dict[str, Any]], eng
                 refused=a.refused,
                 correct=answerable and not a.refused and not missing,
                 citations=len(a.citations),
-                valid_citations=sum(_valid(engine, c) for c in a.citations),
+                valid_citations=sum(kb.check_citation(c) for c in a.citations),
                 gold_page_cited=any((c.file, c.page) in gold for c in a.citations),
                 latency_ms=latency,
                 words=len(a.answer.split()),
@@ -133,15 +129,11 @@ def run_system(name: str, answer: Answerer, questions: list[dict[str, Any]], eng
     return SystemResult(name, results)
 
 
-def _valid(engine: AnswerEngine, c: Citation) -> bool:
-    return quote_on_page(engine.index, c.doc_id, c.page, c.quote)
-
-
-def bm25_top_passage(searcher: HybridSearcher) -> Answerer:
+def bm25_top_passage(kb: Assistant) -> Answerer:
     def answer(question: str, history: list[Turn]) -> Answer:
         earlier = {"prev": (history[-1].question, None)} if history else {}
         query = retrieval_query(question, "prev" if history else None, earlier)
-        hits = searcher.search(query, k=1, mode="bm25")
+        hits = kb.search(query, k=1, mode="bm25")
         if not hits:
             return Answer(question=question, answer="", refused=True)
         p = hits[0]
@@ -151,15 +143,15 @@ def bm25_top_passage(searcher: HybridSearcher) -> Answerer:
     return answer
 
 
-def naive_llama_index(engine: AnswerEngine, embed_model: BaseEmbedding | None = None) -> Answerer:
+def naive_llama_index(kb: Assistant, embed_model: BaseEmbedding | None = None) -> Answerer:
     """The pipeline every tutorial shows: default splitter, vector index, top-3 chunks.
 
-    ``embed_model``: the engine's embedder unless given (the benchmark passes one that derives
+    ``embed_model``: the index's embedder unless given (the benchmark passes one that derives
     the vectors of its varied copies)."""
     from llama_index.core import Document, VectorStoreIndex
     from llama_index.core.node_parser import SentenceSplitter
 
-    index = engine.index
+    index = kb.index
     docs = [
         Document(text=text, metadata={"file": d.file, "doc_id": d.doc_id, "title": d.title, "page": i + 1})
         for d in index.documents.values()
@@ -260,15 +252,15 @@ def _chart(systems: list[SystemResult], types: list[str], path: Path) -> None:
     plt.close(fig)
 
 
-def run(engine: AnswerEngine, questions: list[dict[str, Any]], source: str, out_dir: Path) -> Path:
+def run(kb: Assistant, questions: list[dict[str, Any]], source: str, out_dir: Path) -> Path:
     for q in questions[:2]:  # warm-up: steady-state latency
-        engine.ask(str(q["question"]))
+        kb.ask(str(q["question"]))
     systems = [
-        run_system("woonzorg-assistent", lambda q, h: engine.ask(q, h), questions, engine),
-        run_system("BM25 top passage", bm25_top_passage(engine.searcher), questions, engine),
-        run_system("naive llama-index top-3", naive_llama_index(engine), questions, engine),
+        run_system("woonzorg-assistent", lambda q, h: kb.ask(q, h), questions, kb),
+        run_system("BM25 top passage", bm25_top_passage(kb), questions, kb),
+        run_system("naive llama-index top-3", naive_llama_index(kb), questions, kb),
     ]
-    r = retrieval_eval(engine.searcher, questions, "hybrid")
+    r = retrieval_eval(kb, questions, "hybrid")
     return write_report(
         systems, {"recall_at_1": r.recall_at_1, "recall_at_5": r.recall_at_5, "mrr": r.mrr}, source, out_dir
     )

@@ -15,14 +15,10 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.answering.engine import AnswerEngine
-from assistant.models import Answer, Turn
-from assistant.retrieval.hybrid import HybridSearcher
-from assistant.retrieval.index import SearchIndex
+from assistant import Answer, Assistant, Settings, Turn
 from evals.answer_eval import run_system
 from evals.bench import load_average, percentiles
 from evals.retrieval_recall import load_questions
-from ingest.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,7 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("questions", type=Path)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
-    index = SearchIndex(Settings())
+    kb = Assistant.open(Settings())
+    index = kb.index
     embed_ms: list[float] = [0.0]  # the current ask's embedding CPU
 
     def timed_embedding(query: str) -> tuple[float, ...]:
@@ -43,11 +40,10 @@ def main(argv: list[str] | None = None) -> int:
     # The same cache, around a timed embedding: the CPU column split into embedding and the rest
     # (the rest does not depend on the embedder's threads, so it is the part the answer path owns).
     compute = index._compute_query_vector
-    index._embed_query = lru_cache(maxsize=index.settings.query_cache_size)(timed_embedding)
-    engine = AnswerEngine(HybridSearcher(index))
+    index._embed_query = lru_cache(maxsize=index.settings.retrieval.query_cache_size)(timed_embedding)
     questions = load_questions(args.questions)
     for q in questions[:2]:  # warm-up: imports, page units of the first pages
-        engine.ask(str(q["question"]))
+        kb.ask(str(q["question"]))
     cpu_ms: list[float] = []
     wall_ms: list[float] = []
     embed_ms.clear()
@@ -55,14 +51,14 @@ def main(argv: list[str] | None = None) -> int:
     def ask(question: str, history: list[Turn]) -> Answer:
         embed_ms.append(0.0)
         wall, cpu = time.perf_counter(), time.process_time()
-        answer = engine.ask(question, history)
+        answer = kb.ask(question, history)
         cpu_ms.append((time.process_time() - cpu) * 1000)
         wall_ms.append((time.perf_counter() - wall) * 1000)
         return answer
 
     for _ in range(args.rounds):
         index.clear_query_cache()
-        run_system("ask", ask, questions, engine)
+        run_system("ask", ask, questions, kb)
     print(
         json.dumps(
             {

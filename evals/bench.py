@@ -144,10 +144,7 @@ def _bench_settings(data_dir: Path, corpus_dir: Path) -> Settings:
 
 # -- query side (a fresh process per size) ----------------------------------------------
 def query_side(cfg: dict[str, Any]) -> dict[str, Any]:
-    from assistant.answering.engine import AnswerEngine
-    from assistant.models import Answer, Turn
-    from assistant.retrieval.hybrid import HybridSearcher
-    from assistant.retrieval.index import SearchIndex
+    from assistant import Answer, Assistant, Turn
     from evals.answer_eval import run_system
     from evals.retrieval_recall import load_questions
 
@@ -158,20 +155,19 @@ def query_side(cfg: dict[str, Any]) -> dict[str, Any]:
     embedder = _embedder(bool(cfg["fake"]))
     mem_model = rss_mb()
     start = time.perf_counter()
-    index = SearchIndex(settings, embedder=embedder)
+    kb = Assistant.open(settings, embedder=embedder)
+    index = kb.index
     load_s = time.perf_counter() - start
-    searcher = HybridSearcher(index)
-    engine = AnswerEngine(searcher)
     mem_loaded = rss_mb()
     for q in questions[:2]:  # warm-up: imports, first Chroma query
-        engine.ask(str(q["question"]))
+        kb.ask(str(q["question"]))
 
     # CPU time beside wall time: on a shared machine the wall clock includes waiting for a core.
     ask_cpu_ms: list[float] = []
 
     def ours(question: str, history: list[Turn]) -> Answer:
         cpu = time.process_time()
-        answer = engine.ask(question, history)
+        answer = kb.ask(question, history)
         ask_cpu_ms.append((time.process_time() - cpu) * 1000)
         return answer
 
@@ -179,7 +175,7 @@ def query_side(cfg: dict[str, Any]) -> dict[str, Any]:
     quality: dict[str, float] = {}
     for r in range(rounds):
         index.clear_query_cache()  # every round embeds its queries, like new users would
-        result = run_system("woonzorg-assistent", ours, questions, engine)
+        result = run_system("woonzorg-assistent", ours, questions, kb)
         ask_ms += [x.latency_ms for x in result.results]
         if r == 0:
             quality = result.summary()
@@ -190,13 +186,13 @@ def query_side(cfg: dict[str, Any]) -> dict[str, Any]:
         index.clear_query_cache()
         for q in questions:
             t, cpu = time.perf_counter(), time.process_time()
-            searcher.search(str(q["question"]), k=10)
+            kb.search(str(q["question"]), k=10)
             search_ms.append((time.perf_counter() - t) * 1000)
             search_cpu_ms.append((time.process_time() - cpu) * 1000)
     index.clear_query_cache()
     profiler = cProfile.Profile()
     profiler.enable()
-    run_system("profile", ours, questions, engine)
+    run_system("profile", ours, questions, kb)
     profiler.disable()
     mem_after = rss_mb()
     out: dict[str, Any] = {
@@ -229,12 +225,12 @@ def query_side(cfg: dict[str, Any]) -> dict[str, Any]:
         "load_average": load_average(),
     }
     if cfg.get("baseline"):
-        out["baseline"] = _baseline(cfg, engine, questions, rounds, embedder)
+        out["baseline"] = _baseline(cfg, kb, questions, rounds, embedder)
     return out
 
 
 def _baseline(
-    cfg: dict[str, Any], engine: Any, questions: list[dict[str, Any]], rounds: int, real: BaseEmbedding
+    cfg: dict[str, Any], kb: Any, questions: list[dict[str, Any]], rounds: int, real: BaseEmbedding
 ) -> dict[str, Any]:
     from evals.answer_eval import naive_llama_index, run_system
     from evals.derived_embedding import DerivedEmbedder, TimedEmbedder
@@ -244,12 +240,12 @@ def _baseline(
     store = EmbeddingCache(Path(cfg["derived_cache"]))
     derived = DerivedEmbedder(TimedEmbedder(real), store, pool.inverse_names())
     start = time.perf_counter()
-    answer = naive_llama_index(engine, embed_model=derived)
+    answer = naive_llama_index(kb, embed_model=derived)
     build_s = time.perf_counter() - start
     ms: list[float] = []
     quality: dict[str, float] = {}
     for r in range(rounds):
-        result = run_system("naive llama-index top-3", answer, questions, engine)
+        result = run_system("naive llama-index top-3", answer, questions, kb)
         ms += [x.latency_ms for x in result.results]
         if r == 0:
             quality = result.summary()
@@ -265,24 +261,23 @@ def _baseline(
 
 # Stages of ``ask`` whose cumulative time is compared across sizes (what grows with the corpus).
 STAGES = {
-    ("answer_engine.py", "ask"): "ask (total)",
-    ("retrieval.py", "search"): "HybridSearcher.search",
-    ("retrieval.py", "_retrieve"): "retrievers (BM25 + dense + fusion)",
-    ("vector_store.py", "query"): "Chroma query",
-    ("bm25_index.py", "search"): "BM25 search",
-    ("begrippen.py", "lookup_scored"): "glossary lookup_scored (all begrippen)",
-    ("begrippen.py", "differences"): "glossary differences (pairs of matches)",
-    ("answer_engine.py", "_glossary_passages"): "glossary passages",
-    ("scope.py", "mentioned"): "scope: NameIndex.mentioned",
-    ("extractive.py", "candidates"): "extractive candidates",
-    ("extractive.py", "score"): "extractive score",
-    ("extractive.py", "select"): "extractive select",
-    ("table_answers.py", "find"): "table cells find (all cells)",
-    ("maatregel_answers.py", "find"): "maatregelen find (all records)",
-    ("plan_answers.py", "find"): "voorstellen/fasen find (all records)",
-    ("glossary_answers.py", "definitions"): "glossary definitions",
-    ("glossary_answers.py", "lead"): "glossary lead (document by file)",
-    ("answer_engine.py", "_compose"): "compose",
+    ("answering/engine.py", "ask"): "ask (total)",
+    ("retrieval/hybrid.py", "search"): "HybridSearcher.search",
+    ("retrieval/hybrid.py", "_retrieve"): "retrievers (BM25 + dense + fusion)",
+    ("store/vectors.py", "query"): "Chroma query",
+    ("store/bm25.py", "search"): "BM25 search",
+    ("records/begrippen.py", "lookup_scored"): "glossary lookup_scored (all begrippen)",
+    ("records/begrippen.py", "differences"): "glossary differences (pairs of matches)",
+    ("retrieval/document_names.py", "mentioned"): "scope: NameIndex.mentioned",
+    ("answering/extractive.py", "candidates"): "extractive candidates",
+    ("answering/extractive.py", "score"): "extractive score",
+    ("answering/select.py", "select_evidence"): "select evidence",
+    ("records/tables.py", "find"): "table cells find (all cells)",
+    ("records/maatregelen.py", "find"): "maatregelen find (all records)",
+    ("records/plans.py", "find"): "voorstellen/fasen find (all records)",
+    ("records/glossary.py", "definitions"): "glossary definitions",
+    ("records/glossary.py", "lead"): "glossary lead (document by file)",
+    ("answering/compose.py", "compose"): "compose",
 }
 
 
@@ -290,7 +285,7 @@ def _stage_rows(profiler: cProfile.Profile) -> dict[str, dict[str, float]]:
     stats = pstats.Stats(profiler, stream=io.StringIO())
     out: dict[str, dict[str, float]] = {}
     for (file, _, func), (_, ncalls, _, cumtime, _) in stats.stats.items():  # type: ignore[attr-defined]
-        name = STAGES.get((Path(file).name, func))
+        name = STAGES.get(("/".join(Path(file).parts[-2:]), func))
         if name is not None and ("/assistant/" in file or "/ingest/" in file):
             row = out.setdefault(name, {"calls": 0, "cum_s": 0.0})
             row["calls"] += ncalls

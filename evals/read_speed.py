@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 from ingest.ops.pipeline import discover_pdfs
+from ingest.read.chunking import chunk_document
 from ingest.read.pdf import PdfRejected, read_pdf
 from ingest.records import ReadDocument, extract_records
-from ingest.text.chunking import chunk_document
 
 
 def measure(path: Path) -> tuple[int, float, float]:

@@ -18,11 +18,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.answering.engine import AnswerEngine
-from assistant.retrieval.hybrid import HybridSearcher
-from assistant.retrieval.index import SearchIndex
+from assistant import Assistant, Settings
 from evals.retrieval_recall import load_questions
-from ingest.settings import Settings
 
 MAX_FALSE_REFUSAL = 0.05
 STEPS = [round(i / 100, 2) for i in range(0, 101)]
@@ -44,12 +41,12 @@ class Curve:
     chosen: float
 
 
-def collect(engine: AnswerEngine, questions: list[dict[str, object]]) -> list[Point]:
+def collect(kb: Assistant, questions: list[dict[str, object]]) -> list[Point]:
     points = []
     for q in questions:
         if q.get("context"):
             continue
-        a = engine.ask(str(q["question"]))
+        a = kb.ask(str(q["question"]))
         answerable = q.get("type") != "unanswerable"
         points.append(Point(str(q["id"]), answerable, a.refused, a.support))
     return points
@@ -139,8 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("evals/reports/refusal"))
     args = parser.parse_args(argv)
     settings = Settings(refuse_below=0.0)
-    engine = AnswerEngine(HybridSearcher(SearchIndex(settings)))
-    points = [p for path in args.questions for p in collect(engine, load_questions(path))]
+    kb = Assistant.open(settings)
+    points = [p for path in args.questions for p in collect(kb, load_questions(path))]
     c = curve(points)
     write(c, points, [p.name for p in args.questions], args.out)
     i = c.thresholds.index(c.chosen)

@@ -17,17 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.question.followups import retrieval_query
-from assistant.retrieval.hybrid import HybridSearcher, Mode
-from assistant.retrieval.index import SearchIndex
-from ingest.settings import Settings
+from assistant import Assistant, SearchMode, Settings, retrieval_query
 
-MODES: tuple[Mode, ...] = ("hybrid", "bm25", "dense")
+MODES: tuple[SearchMode, ...] = ("hybrid", "bm25", "dense")
 
 
 @dataclass
 class ModeResult:
-    mode: Mode
+    mode: SearchMode
     questions: int
     recall_at_1: float
     recall_at_5: float
@@ -62,7 +59,7 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
-def evaluate(searcher: HybridSearcher, questions: list[dict[str, Any]], mode: Mode) -> ModeResult:
+def evaluate(kb: Assistant, questions: list[dict[str, Any]], mode: SearchMode) -> ModeResult:
     earlier = {str(q["id"]): (str(q["question"]), q.get("context")) for q in questions}
     scored = [q for q in questions if q.get("sources")]
     hits1 = hits5 = 0
@@ -73,7 +70,7 @@ def evaluate(searcher: HybridSearcher, questions: list[dict[str, Any]], mode: Mo
         gold = {(s["doc"], int(s["page"])) for s in q["sources"]}
         query = retrieval_query(str(q["question"]), q.get("context"), earlier)
         start = time.perf_counter()
-        pages = [(p.file, p.page) for p in searcher.search(query, k=10, mode=mode)]
+        pages = [(p.file, p.page) for p in kb.search(query, k=10, mode=mode)]
         latencies.append((time.perf_counter() - start) * 1000)
         rank = next((i + 1 for i, page in enumerate(pages) if page in gold), None)
         hits1 += rank == 1
@@ -116,14 +113,14 @@ def main() -> None:
     parser.add_argument("questions", type=Path)
     parser.add_argument("--out", type=Path, help="write the markdown report here")
     args = parser.parse_args()
-    searcher = HybridSearcher(SearchIndex(Settings()))
+    kb = Assistant.open(Settings())
     questions = load_questions(args.questions)
     for q in questions[:3]:  # warm caches and the embedder so latency is the steady state
-        searcher.search(str(q["question"]))
+        kb.search(str(q["question"]))
     results = []
     for mode in MODES:
-        searcher.index.clear_query_cache()  # each mode pays for its own query embeddings
-        results.append(evaluate(searcher, questions, mode))
+        kb.index.clear_query_cache()  # each mode pays for its own query embeddings
+        results.append(evaluate(kb, questions, mode))
     text = report(results, args.questions.name)
     print(text)
     if args.out:

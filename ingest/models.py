@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# What ingesting one file came to (FileOutcome.status).
+INGESTED, REPLACED, UNCHANGED, ALIAS, REJECTED = "ingested", "replaced", "unchanged", "alias", "rejected"
+
 
 @dataclass(frozen=True)
 class Chunk:

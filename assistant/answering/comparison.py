@@ -13,9 +13,9 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from assistant.models import Answer, Citation
+from assistant.models import Answer, Citation, SearchFilters
 from assistant.retrieval.hybrid import HybridSearcher
-from assistant.retrieval.index import SearchFilters, SearchIndex
+from assistant.retrieval.index import SearchIndex
 
 
 class AnswerEngine(Protocol):
@@ -89,7 +89,7 @@ def relevant_documents(
         best = 0.0
         hits = engine.searcher.search(
             topic,
-            k=index.settings.retrieve_candidates,
+            k=index.settings.retrieval.candidates,
             filters=SearchFilters(doc_ids=members),
             mode="bm25",
             per_page=False,

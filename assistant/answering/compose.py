@@ -9,11 +9,10 @@ from assistant.answering.citations import normalise_ws, valid_citations
 from assistant.answering.extractive import CONTINUES, ROW_START, expand_row, extend_span, merge_adjacent
 from assistant.answering.instruction_guard import is_instruction_like
 from assistant.answering.select import Selection
-from assistant.models import Answer, Citation
+from assistant.models import Answer, Citation, Passage
 from assistant.question.analysis import QuestionProfile
-from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.index import SearchIndex
-from ingest.text.chunking import split_units
+from ingest.read.chunking import split_units
 from prompts import answer as P
 
 

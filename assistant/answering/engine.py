@@ -25,10 +25,9 @@ from assistant.answering.scoping import Scoped, scope_question
 from assistant.answering.select import select_evidence
 from assistant.answering.side_by_side import side_by_side
 from assistant.answering.vocabulary import Vocabulary
-from assistant.models import Answer, Evidence, Turn
+from assistant.models import Answer, Evidence, Passage, SearchFilters, Turn
 from assistant.retrieval.dense_health import dense_use
-from assistant.retrieval.hybrid import HybridSearcher, Passage
-from assistant.retrieval.index import SearchFilters
+from assistant.retrieval.hybrid import HybridSearcher
 from ingest.records.begrippen import differences
 from ingest.settings import Settings
 from prompts import answer as P
@@ -47,10 +46,10 @@ class AnswerEngine:
     @classmethod
     def from_settings(cls, searcher: HybridSearcher, settings: Settings) -> AnswerEngine:
         """Extractive by default; with WOONZORG_LLM_URL set, an LLM composes (and is checked)."""
-        if not settings.llm_url:
+        if not settings.llm.url:
             return cls(searcher)
-        client = LlmClient(settings.llm_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout_s)
-        return cls(searcher, LlmAnswerer(client, searcher.index, settings.llm_max_sources))
+        client = LlmClient(settings.llm.url, settings.llm.model, settings.llm.api_key, settings.llm.timeout_s)
+        return cls(searcher, LlmAnswerer(client, searcher.index, settings.llm.max_sources))
 
     def ask(
         self,

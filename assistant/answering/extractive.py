@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.answering.units import PageUnits, Unit
+from assistant.models import Passage
 from assistant.question.analysis import QuestionProfile
-from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.index import SearchIndex
+from ingest.read.chunking import split_units
 from ingest.records.begrippen import Begrip
 from ingest.text.analysis import tokenize
-from ingest.text.chunking import split_units
 
 _DEFINES = re.compile(
     r"\b(is|zijn|betekent|betekenen|wordt\s+verstaan|verstaan\s+we|worden\s+verstaan|houdt\s+in|omvat|bedoeld)\b", re.I

@@ -13,11 +13,10 @@ import re
 from assistant.answering.citations import normalise_ws, valid_citations
 from assistant.answering.instruction_guard import is_instruction_like
 from assistant.answering.llm_client import LlmClient, LlmError
-from assistant.models import Citation, Turn
-from assistant.retrieval.hybrid import Passage
+from assistant.models import Citation, Passage, Turn
 from assistant.retrieval.index import SearchIndex
+from ingest.read.chunking import split_units
 from ingest.text.analysis import tokenize
-from ingest.text.chunking import split_units
 from prompts import answer as P
 
 _MARKER = re.compile(r"\[(\d{1,2})\]")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from assistant.answering.citations import normalise_ws
 from assistant.answering.extractive import Candidate
-from assistant.models import Answer
+from assistant.models import Answer, SearchFilters
 from assistant.question.analysis import QuestionProfile
-from assistant.retrieval.index import SearchFilters, SearchIndex
+from assistant.retrieval.index import SearchIndex
 from ingest.text.analysis import fold
 from prompts import answer as P
 

@@ -2,7 +2,7 @@
 
 Two kinds of evidence say "not in the documents": a name or long subject word the indexed text
 never uses, and best evidence that covers too little of the question (support below the
-calibrated ``Settings.refuse_below``; see ``python -m evals.refusal_curve``)."""
+calibrated ``Settings.answer.refuse_below``; see ``python -m evals.refusal_curve``)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ from assistant.answering.citations import normalise_ws, valid_citations
 from assistant.answering.extractive import Candidate, evidence_support
 from assistant.answering.instruction_guard import is_instruction_like
 from assistant.answering.vocabulary import Vocabulary
-from assistant.models import Answer, Citation
+from assistant.models import Answer, Citation, Passage
 from assistant.question.analysis import QuestionProfile
-from assistant.retrieval.hybrid import Passage
 from assistant.retrieval.index import SearchIndex
 from ingest.text.analysis import tokenize
 from prompts import answer as P
@@ -60,7 +59,7 @@ def refusal_reason(
     if by_record:
         return None, None
     support = evidence_support(profile, cands, index)
-    threshold = index.settings.refuse_below
+    threshold = index.settings.answer.refuse_below
     if support < threshold:
         if profile.kind == "number" and profile.expects != "any":
             return P.NO_VALUE_NL.format(value=P.VALUE_NAMES_NL[profile.expects]), support

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from assistant.answering.analyse import Analysed
 from assistant.answering.scoping import Scoped
-from assistant.retrieval.hybrid import HybridSearcher, Passage
+from assistant.models import Passage
+from assistant.retrieval.hybrid import HybridSearcher
 
 # Passages read per answer: enough for a list's items and a table's rows on nearby pages.
 PASSAGES = 20

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from assistant.answering.analyse import Analysed
 from assistant.answering.comparison import AnswerEngine, relevant_documents
-from assistant.retrieval.index import SearchFilters, SearchIndex
+from assistant.models import SearchFilters
+from assistant.retrieval.index import SearchIndex
 from prompts import answer as P
 
 _ALL_DOCUMENTS = re.compile(

@@ -31,10 +31,9 @@ from assistant.answering.refusal import refusal_reason
 from assistant.answering.scoping import Scoped
 from assistant.answering.units import UNITS, PageUnits
 from assistant.answering.vocabulary import Vocabulary
-from assistant.models import Citation
+from assistant.models import Citation, Passage, SearchFilters
 from assistant.question.analysis import QuestionProfile
-from assistant.retrieval.hybrid import Passage
-from assistant.retrieval.index import SearchFilters, SearchIndex
+from assistant.retrieval.index import SearchIndex
 from ingest.records.begrippen import Begrip, lookup_scored
 
 # A sentence that announces a list: the list is the answer.

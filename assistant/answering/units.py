@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ingest.read.blocks import in_margin, link_tables
+from ingest.read.chunking import split_units
 from ingest.read.layout import Block, PageLayout, StoredLayout
 from ingest.read.pages import rebuild_layout
-from ingest.text.chunking import split_units
 
 # A whole list is quoted up to this length; a longer one up to the items that fit.
 MAX_LIST_WORDS = 120

@@ -16,7 +16,9 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assistant import Assistant, AuditLog, FeedbackStore, JobQueue, QuestionLog, Settings, TokenStore, feedback_path
 from assistant.api.deps import get_principal, require
+from assistant.api.mcp.http import mount_mcp
 from assistant.api.metrics import Metrics, MetricsMiddleware
 from assistant.api.rate_limit import RateLimiter
 from assistant.api.routes import (
@@ -33,17 +35,8 @@ from assistant.api.routes import (
     ui,
 )
 from assistant.api.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
-from assistant.mcp.http import mount_mcp
-from assistant.retrieval.hybrid import HybridSearcher
-from assistant.retrieval.index import SearchIndex
-from assistant.service.audit import AuditLog, QuestionLog
-from assistant.service.auth import TokenStore
-from assistant.service.feedback import FeedbackStore, feedback_path
-from assistant.service.scopes import ScopedIndexes
-from assistant.service.uploads import JobQueue
 from assistant.ui import STATIC_DIR
 from ingest.ops.embed_worker import EmbeddingWorker
-from ingest.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -79,56 +72,57 @@ def _size_error_body(path: str, message: str) -> dict[str, Any]:
     return {"detail": message}
 
 
-def create_app(settings: Settings, searcher: HybridSearcher | None = None) -> FastAPI:
-    """``searcher``: an already loaded one (tests); otherwise the index in ``settings.data_dir`` is loaded."""
+def create_app(settings: Settings, kb: Assistant | None = None) -> FastAPI:
+    """``kb``: an already opened assistant (tests); otherwise the index in ``settings.data_dir`` is opened."""
 
     tokens = TokenStore(settings)  # a malformed token setting stops the start, before anything is loaded
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        base = searcher or HybridSearcher(SearchIndex(settings))
+        # A fresh set of scopes per start (each has its own poller), over the given index if any.
+        opened = kb.reopened(settings) if kb else Assistant.open(settings)
         # The loaded index is ~250k long-lived objects: out of the collector's full passes, which
         # otherwise stop every request for ~200 ms about once per 50 asks.
         gc.collect()
         gc.freeze()
-        app.state.scopes = ScopedIndexes(base, settings)
-        app.state.scopes.start_polling()
-        app.state.embedding = EmbeddingWorker(settings, base.index.embedder)
-        if settings.background_embedding:
+        app.state.assistant = opened
+        opened.start_polling()
+        app.state.embedding = EmbeddingWorker(settings, opened.embedder)
+        if settings.index.background_embedding:
             app.state.embedding.start()
         app.state.feedback = FeedbackStore(feedback_path(settings))
         app.state.audit = AuditLog(settings.audit_path)
         app.state.question_log = (
-            QuestionLog(settings.question_log_path, settings.question_log_retention_days)
-            if settings.question_log
+            QuestionLog(settings.question_log_path, settings.service.question_log_retention_days)
+            if settings.service.question_log
             else None
         )
-        app.state.jobs = JobQueue(settings, base.index.embedder, app.state.audit, on_change=app.state.embedding.wake)
+        app.state.jobs = JobQueue(settings, opened.embedder, app.state.audit, on_change=app.state.embedding.wake)
         try:
             async with app.state.mcp_sessions.run():  # /mcp's task group
                 yield
         finally:
             app.state.jobs.stop()
             app.state.embedding.stop()
-            app.state.scopes.stop_polling()
+            opened.stop_polling()
 
     app = FastAPI(title="Woonzorg-assistent", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.metrics = Metrics()
     app.state.tokens = tokens
     app.state.seen_tokens = set()
-    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.rate_limiter = RateLimiter(settings.service.rate_limit_per_minute)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(
         BodySizeLimitMiddleware,
-        default_limit=settings.max_request_bytes,
+        default_limit=settings.service.max_request_bytes,
         # every file of one upload request at its limit, plus the form fields
-        upload_limit=settings.max_upload_bytes * settings.max_upload_files + 1_000_000,
+        upload_limit=settings.service.max_upload_bytes * settings.service.max_upload_files + 1_000_000,
         upload_path="/api/documents",
         error_body=_size_error_body,
     )
     app.add_middleware(SecurityHeadersMiddleware)
-    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    origins = [o.strip() for o in settings.service.cors_origins.split(",") if o.strip()]
     if origins:
         # Off unless configured: the UI is same-origin. Tokens travel in a header, never cookies.
         app.add_middleware(

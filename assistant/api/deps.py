@@ -1,8 +1,8 @@
-"""Request dependencies: who is calling (token → role), and the index scope that role reads through.
+"""Request dependencies: who is calling (token → role), and the ``Assistant`` that role reads through.
 
-The process-wide index, scopes, metrics, stores and the upload worker live on ``app.state``.
-Every data route depends on ``get_scope`` (through ``SearcherDep``/``EngineDep``), so it
-cannot run without an authenticated caller, and it only ever sees the caller's documents.
+The process-wide ``Assistant``, metrics, stores and the upload worker live on ``app.state``.
+Every data route depends on ``get_assistant`` (``AssistantDep``), so it cannot run without an
+authenticated caller, and it only ever sees the caller's documents.
 """
 
 from __future__ import annotations
@@ -11,15 +11,19 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 
-from assistant.answering.engine import AnswerEngine
+from assistant import (
+    Assistant,
+    AuditLog,
+    FeedbackStore,
+    Principal,
+    QuestionLog,
+    Role,
+    Settings,
+    TokenStore,
+    is_loopback,
+)
 from assistant.api.metrics import Metrics
 from assistant.api.rate_limit import RateLimiter
-from assistant.retrieval.hybrid import HybridSearcher
-from assistant.service.audit import AuditLog, QuestionLog
-from assistant.service.auth import Principal, TokenStore, is_loopback
-from assistant.service.feedback import FeedbackStore
-from assistant.service.scopes import Role, Scope, ScopedIndexes
-from ingest.settings import Settings
 
 UNAUTHENTICATED = "Inloggen vereist: stuur een geldig token als ‘Authorization: Bearer <token>’."
 INVALID_TOKEN = "Dit token is ongeldig of ingetrokken."
@@ -84,25 +88,13 @@ def require(*roles: Role) -> Any:
     return Depends(check)
 
 
-def get_scope(request: Request, principal: PrincipalDep) -> Scope:
-    scopes: ScopedIndexes = request.app.state.scopes
-    return scopes.for_role(principal.role)
+def get_assistant(request: Request, principal: PrincipalDep) -> Assistant:
+    """The process's assistant as the caller's role sees it (a partner: public documents only)."""
+    kb: Assistant = request.app.state.assistant
+    return kb.for_role(principal.role)
 
 
-ScopeDep = Annotated[Scope, Depends(get_scope)]
-
-
-def get_searcher(scope: ScopeDep) -> HybridSearcher:
-    return scope.searcher
-
-
-def get_engine(scope: ScopeDep) -> AnswerEngine:
-    return scope.engine
-
-
-def get_scopes(request: Request) -> ScopedIndexes:
-    scopes: ScopedIndexes = request.app.state.scopes
-    return scopes
+AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 
 
 def get_settings(request: Request) -> Settings:
@@ -130,9 +122,6 @@ def get_question_log(request: Request) -> QuestionLog | None:
     return log
 
 
-SearcherDep = Annotated[HybridSearcher, Depends(get_searcher)]
-EngineDep = Annotated[AnswerEngine, Depends(get_engine)]
-ScopesDep = Annotated[ScopedIndexes, Depends(get_scopes)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 FeedbackDep = Annotated[FeedbackStore, Depends(get_feedback)]

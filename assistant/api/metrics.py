@@ -12,7 +12,7 @@ import time
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.models import Answer
+from assistant import Answer
 
 
 class Metrics:

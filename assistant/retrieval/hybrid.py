@@ -6,7 +6,6 @@ Filters are resolved to doc ids and applied *inside* each retriever (Chroma
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Literal
 
 from llama_index.core.llms import MockLLM
@@ -14,27 +13,12 @@ from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
 from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
+from assistant.models import Passage, SearchFilters
 from assistant.retrieval.dense_health import STORE_ERRORS, note_dense_missed
-from assistant.retrieval.index import SearchFilters, SearchIndex
+from assistant.retrieval.index import SearchIndex
 from ingest.models import Chunk
 
 Mode = Literal["hybrid", "bm25", "dense"]
-
-
-@dataclass
-class Passage:
-    chunk_id: str
-    doc_id: str
-    file: str
-    title: str
-    page: int
-    section: str
-    text: str
-    score: float
-    char_start: int
-    char_end: int
-    kind: str = "prose"
-    ranks: dict[str, int] = field(default_factory=dict)
 
 
 def _node(chunk: Chunk, score: float) -> NodeWithScore:
@@ -143,10 +127,10 @@ class HybridSearcher:
         self, query: str, k: int | None = None, filters: SearchFilters | None = None, mode: Mode = "hybrid"
     ) -> list[NodeWithScore]:
         s = self.index.settings
-        k = k or s.retrieve_candidates
+        k = k or s.retrieval.candidates
         doc_ids = self.index.allowed_doc_ids(filters)
-        bm25 = Bm25Retriever(self.index, s.retrieve_candidates, doc_ids)
-        dense = DenseRetriever(self.index, s.retrieve_candidates, doc_ids)
+        bm25 = Bm25Retriever(self.index, s.retrieval.candidates, doc_ids)
+        dense = DenseRetriever(self.index, s.retrieval.candidates, doc_ids)
         if mode == "bm25":
             return bm25.retrieve(query)[:k]
         if mode == "dense":
@@ -154,13 +138,13 @@ class HybridSearcher:
         # The same fusion as ``WeightedRRFRetriever`` (kept for llama-index pipelines), without its
         # per-call set-up and instrumentation spans (~3 ms CPU per search): both rankings by id, fused,
         # and a node built only for each fused chunk.
-        total = s.bm25_weight + s.dense_weight  # llama-index normalises the weights to sum 1
+        total = s.retrieval.bm25_weight + s.retrieval.dense_weight  # llama-index normalises the weights to sum 1
         fused = rrf(
             [[cid for cid, _ in bm25.hits(query)], [cid for cid, _ in dense.hits(query)]],
-            [s.bm25_weight / total, s.dense_weight / total],
-            s.rrf_k,
+            [s.retrieval.bm25_weight / total, s.retrieval.dense_weight / total],
+            s.retrieval.rrf_k,
         )
-        return [_node(self.index.chunks[cid], score) for cid, score in fused[: min(k, 2 * s.retrieve_candidates)]]
+        return [_node(self.index.chunks[cid], score) for cid, score in fused[: min(k, 2 * s.retrieval.candidates)]]
 
     def search(
         self,

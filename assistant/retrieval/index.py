@@ -13,11 +13,11 @@ from typing import Any, TypeVar, cast
 
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
-from pydantic import BaseModel
 
-from assistant.question.places import NameIndex, naming_terms
+from assistant.models import SearchFilters
 from assistant.retrieval import dense_health
 from assistant.retrieval.dense_health import STORE_ERRORS, DenseHealth
+from assistant.retrieval.document_names import NameIndex, naming_terms
 from ingest.models import Chunk
 from ingest.read.layout import StoredLayout
 from ingest.records.begrippen import Begrip
@@ -36,36 +36,22 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class SearchFilters(BaseModel):
-    """Metadata filters; all given ones must hold (case-insensitive substring for text)."""
-
-    doc_ids: list[str] | None = None
-    files: list[str] | None = None
-    region: str | None = None
-    municipality: str | None = None
-    document_type: str | None = None
-    year: int | None = None
-
-    def is_empty(self) -> bool:
-        return not any(v not in (None, [], "") for v in self.model_dump().values())
-
-
 class SearchIndex:
     def __init__(self, settings: Settings, embedder: BaseEmbedding | None = None) -> None:
         self.settings = settings
         self.embedder = embedder or make_embedder(
-            settings.embed_model, 1 if settings.embed_threads is None else settings.embed_threads
+            settings.index.embed_model, 1 if settings.index.embed_threads is None else settings.index.embed_threads
         )
         self.registry = Registry(settings.registry_path)
         self.store = VectorStore(
-            make_client(settings), collection_name(settings.chroma_collection, self.embedder.model_name)
+            make_client(settings), collection_name(settings.index.chroma_collection, self.embedder.model_name)
         )
         # Reachability of Chroma, shared by every view (``view`` is a shallow copy).
         self.dense_health = DenseHealth()
         # None: the whole index; a view (see ``view``) holds the doc_ids it is restricted to.
         self.scope: frozenset[str] | None = None
         # Query vectors do not depend on the index version: one cache shared by every snapshot.
-        self._embed_query = lru_cache(maxsize=settings.query_cache_size)(self._compute_query_vector)
+        self._embed_query = lru_cache(maxsize=settings.retrieval.query_cache_size)(self._compute_query_vector)
         # Page texts and word boxes are read on every answer (candidates, quotes, highlights); one
         # SQLite read each per (version, page), shared by snapshots and views (access is checked first).
         self._page_text = lru_cache(maxsize=8192)(self._read_page_text)
@@ -272,7 +258,7 @@ class SearchIndex:
             "bm25_chunks": len(self.bm25),
             "vectors": vectors,
             "embedder": self.embedder.model_name,
-            "store": "chroma-server" if self.settings.chroma_url else "chroma-embedded",
+            "store": "chroma-server" if self.settings.index.chroma_url else "chroma-embedded",
             "version": self.version,
             **self.dense_health.status(),
         }

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from assistant.service.scopes import ROLES, Role
+from assistant.models import ROLES, Role
 from ingest.settings import Settings
 
 TOKEN_ID_LEN = 12
@@ -87,8 +87,8 @@ class TokenStore:
     """Resolves a presented token to a principal; re-reads the tokens file when it changes."""
 
     def __init__(self, settings: Settings) -> None:
-        self._env = parse_env_tokens(settings.api_tokens)
-        self._file = settings.tokens_file
+        self._env = parse_env_tokens(settings.service.api_tokens)
+        self._file = settings.service.tokens_file
         self._lock = threading.Lock()
         self._file_stamp: tuple[int, int] | None = None
         self._from_file: dict[str, Role] = {}

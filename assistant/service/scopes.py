@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from typing import Literal
 
 from assistant.answering.engine import AnswerEngine
+from assistant.models import PUBLIC, Role
 from assistant.retrieval.hybrid import HybridSearcher
 from assistant.retrieval.index import SearchIndex
 from ingest.settings import Settings
@@ -21,11 +21,6 @@ from ingest.store.write_lock import is_busy, lock_path
 
 log = logging.getLogger(__name__)
 
-Role = Literal["admin", "staff", "partner"]
-ROLES: tuple[Role, ...] = ("admin", "staff", "partner")
-Access = Literal["public", "intern"]
-ACCESS_LEVELS: tuple[Access, ...] = ("public", "intern")
-PUBLIC: Access = "public"
 
 
 def is_public(meta: dict[str, object]) -> bool:

@@ -17,6 +17,7 @@ from ingest.settings import Settings
 from ingest.store.bm25 import Bm25Index
 from ingest.store.registry import DocumentRecord, Registry
 from ingest.store.vectors import make_client, update_doc_metadata
+from ingest.store.write_lock import held, lock_path
 
 log = logging.getLogger(__name__)
 
@@ -105,10 +106,37 @@ def set_access(
     if not registry.update_meta(doc.doc_id, meta):
         raise LookupError(doc.doc_id)
     try:
-        update_doc_metadata(chroma or make_client(settings), settings.chroma_collection, doc.doc_id, {"access": level})
+        update_doc_metadata(
+            chroma or make_client(settings), settings.index.chroma_collection, doc.doc_id, {"access": level}
+        )
     except Exception:  # Chroma's copy is informational (retrieval filters on the registry)
         log.exception("access of %s: Chroma metadata not updated", doc.doc_id)
     if save_bm25:
         Bm25Index.from_tokens(list(registry.chunk_tokens()), registry.version()).save(settings.bm25_dir)
     log.info("%s: access %s -> %s", doc.file, old, level)
     return change
+
+
+def change_access_of(
+    settings: Settings,
+    ref: str,
+    access: str,
+    source: str = FROM_ADMIN,
+    *,
+    chroma: Any | None = None,
+    by_id: bool = False,
+) -> tuple[AccessChange, DocumentRecord] | None:
+    """Take the data dir's write lock, find the active document ``ref`` names (its doc_id only with
+    ``by_id``; else also a file name or alias) and give it ``access``. None: no such document.
+
+    The one way the CLI (``woonzorg access``) and the API (``PATCH /api/documents/{id}``) change a level."""
+    registry = Registry(settings.registry_path)
+    try:
+        with held(lock_path(settings.data_dir)):
+            found = registry.get(ref) if by_id else find_document(registry, ref)
+            if found is None or found.status != "active":
+                return None
+            change = set_access(registry, settings, found, access, source, chroma=chroma)
+            return change, registry.get(found.doc_id) or found
+    finally:
+        registry.close()

@@ -25,10 +25,11 @@ from typing import Any, Protocol
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from ingest.models import Chunk
+from ingest.models import ALIAS, INGESTED, REJECTED, REPLACED, UNCHANGED, Chunk
 from ingest.ops.access import FROM_ADMIN, FROM_DEFAULT, FROM_MANIFEST, FROM_UPLOAD, access_of, is_explicit, set_access
 from ingest.ops.manifest import Manifest, Manifests, access_note, metadata_from
 from ingest.read.blocks import link_tables
+from ingest.read.chunking import chunk_document
 from ingest.read.pages import rebuild_layout
 from ingest.read.pdf import PdfRejected, read_pdf
 from ingest.records import ReadDocument, extract_records
@@ -41,13 +42,11 @@ from ingest.store.embedding_cache import EmbeddingCache
 from ingest.store.registry import DocumentRecord, Registry
 from ingest.store.vectors import VectorStore, collection_name, make_client
 from ingest.store.write_lock import held, lock_path
-from ingest.text.chunking import chunk_document
 from prompts.access import ACCESS_KEPT_NL, ACCESS_REASON_MANIFEST_NL, ACCESS_REASON_NO_ENTRY_NL, ACCESS_UPDATED_NL
 
 log = logging.getLogger(__name__)
 
 # Outcome statuses (stable codes; messages are Dutch for the people reading them).
-INGESTED, REPLACED, UNCHANGED, ALIAS, REJECTED = "ingested", "replaced", "unchanged", "alias", "rejected"
 # Bump when a record kind (ingest/records/) changes: unchanged files then get their records redone
 # from the stored pages and word boxes on the next ingest (no PDF read, no embeddings).
 STRUCTURE_VERSION = 6
@@ -140,13 +139,13 @@ class Ingestor:
     ) -> None:
         self.settings = settings
         self.embedder = embedder or make_embedder(
-            settings.embed_model, 0 if settings.embed_threads is None else settings.embed_threads
+            settings.index.embed_model, 0 if settings.index.embed_threads is None else settings.index.embed_threads
         )
         self.progress: Progress = progress or _Silent()
         self.registry = Registry(settings.registry_path)
         self.cache = EmbeddingCache(settings.embed_cache_path)
         self.store = VectorStore(
-            make_client(settings), collection_name(settings.chroma_collection, self.embedder.model_name)
+            make_client(settings), collection_name(settings.index.chroma_collection, self.embedder.model_name)
         )
         self.manifest = Manifest.load(settings.manifest_path)
         # Each PDF's own folder's manifest.json first, the corpus manifest as fallback.
@@ -246,7 +245,7 @@ class Ingestor:
             self.embedder.model_name,
             [embed_text(c) for c in chunks],
             self.embedder.get_text_embedding_batch,
-            self.settings.embed_batch_size,
+            self.settings.index.embed_batch_size,
             self.progress.embedded,
             should_stop,
         )
@@ -308,12 +307,12 @@ class Ingestor:
 
         extracted = read_pdf(
             path,
-            password=self.settings.pdf_password,
-            max_pages=self.settings.max_pages,
-            min_chars_per_page=self.settings.min_chars_per_page,
+            password=self.settings.index.pdf_password,
+            max_pages=self.settings.index.max_pages,
+            min_chars_per_page=self.settings.index.min_chars_per_page,
             on_page=self.progress.pages_read,
-            ocr=self.settings.ocr,
-            ocr_min_confidence=self.settings.ocr_min_confidence,
+            ocr=self.settings.index.ocr,
+            ocr_min_confidence=self.settings.index.ocr_min_confidence,
         )
         text_sha = hashlib.sha256("\f".join(extracted.pages).encode()).hexdigest()
         same_text = self.registry.find_active(text_sha256=text_sha)
@@ -335,7 +334,11 @@ class Ingestor:
         if extracted.encrypted:
             meta["encrypted"] = True
         chunks = chunk_document(
-            doc_id, meta["title"], extracted.pages, self.settings.chunk_max_words, self.settings.chunk_overlap_sentences
+            doc_id,
+            meta["title"],
+            extracted.pages,
+            self.settings.index.chunk_max_words,
+            self.settings.index.chunk_overlap_sentences,
         )
         # An OCR'd page below the confidence floor is stored (and shown) but never answers.
         chunks = [c for c in chunks if c.page not in extracted.unreliable_pages]

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.read.chunking import dehyphenate
 from ingest.read.layout import Block, Cell, Line
 from ingest.records.base import ReadDocument, register
 from ingest.records.begrippen import Begrip, _numbers, extract_begrippen, singular_plural
 from ingest.records.labels import definition_column, field_for
 from ingest.text.analysis import fold
-from ingest.text.chunking import dehyphenate
 
 _BULLET = re.compile(r"^(?:[•▪◦●■□➢►▶✓✔\-–—*·]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s*")
 _ACRONYM = re.compile(r"^(?:[A-Z][A-Za-z]{1,3}|[A-Z][A-Za-z]*[A-Z][A-Za-z]*)$")

@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 
+from ingest.read.chunking import dehyphenate
 from ingest.read.structure import Line, label_lines
 from ingest.text.analysis import fold, tokenize
-from ingest.text.chunking import dehyphenate
 
 KINDS = ("begrippenlijst", "definitiezin", "afkorting", "toelichting")
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.read.chunking import dehyphenate
 from ingest.read.layout import Block, Cell, Line
 from ingest.records.base import ReadDocument, register
 from ingest.records.labels import ACTION_FIELDS, field_for
 from ingest.records.maatregelen import Maatregel, check_counts, expected_counts, parse_maatregelen
-from ingest.text.chunking import dehyphenate
 
 _ID = re.compile(
     r"^(?P<label>(?:(?P<word>actie(?:punt)?|maatregel|project|nr\.?|nummer|activiteit)\s+)?"

@@ -26,12 +26,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from ingest.read.chunking import dehyphenate
 from ingest.read.structure import Line, label_lines
-from ingest.text.analysis import count_value
-from ingest.text.chunking import dehyphenate
+from ingest.text.analysis import count_value, fold
 
 log = logging.getLogger(__name__)
 
@@ -538,3 +538,22 @@ def check_counts(records: Sequence[Maatregel], expected: dict[str, int] | None) 
     for problem in problems:
         log.warning("maatregelen-telling klopt niet: %s", problem)
     return problems
+
+
+def filter_maatregelen(
+    records: Iterable[Maatregel],
+    trekker: str | None = None,
+    q: str | None = None,
+    files: Collection[str] | None = None,
+) -> list[Maatregel]:
+    """The one filter over maatregel records (``woonzorg maatregelen``, ``GET /api/maatregelen``, MCP):
+    records whose trekker contains ``trekker`` and whose maatregel/doel/status contain ``q``
+    (both accent- and case-insensitive), from ``files`` when given."""
+    found = list(records)
+    if trekker:
+        found = [r for r in found if fold(trekker) in fold(r.trekker)]
+    if q:
+        found = [r for r in found if fold(q) in fold(" ".join([r.maatregel, r.doel, r.status]))]
+    if files is not None:
+        found = [r for r in found if r.file in files]
+    return found

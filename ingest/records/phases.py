@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ingest.read.chunking import dehyphenate
 from ingest.read.structure import Line, label_lines
-from ingest.text.chunking import dehyphenate
 
 _PHASE = re.compile(
     r"^(?:[▪•➢\-–]\s*)?(?P<y1>(?:19|20)\d{2})(?:\s*[-–]\s*(?P<y2>(?:19|20)\d{2}))?:?\s+"

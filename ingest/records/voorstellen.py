@@ -27,9 +27,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ingest.read.chunking import dehyphenate
 from ingest.read.structure import Line, label_lines
 from ingest.text.analysis import NUMBER_WORDS, count_value
-from ingest.text.chunking import dehyphenate
 
 log = logging.getLogger(__name__)
 

@@ -130,8 +130,8 @@ def check_index(
     if model_name is None:
         from ingest.store.embedder import make_embedder  # loads the model lazily; only its name is used
 
-        model_name = make_embedder(settings.embed_model).model_name
-    report.collection = collection_name(settings.chroma_collection, model_name)
+        model_name = make_embedder(settings.index.embed_model).model_name
+    report.collection = collection_name(settings.index.chroma_collection, model_name)
     with _quiet_moment(settings, wait_for_writer_s) as busy:
         report.writer_busy = busy
         _check(settings, model_name, report)
@@ -221,7 +221,7 @@ def _check(settings: Settings, model_name: str, report: ConsistencyReport) -> No
 def _stored_vectors(settings: Settings, name: str) -> tuple[list[StoredVector], str]:
     """Every entry of the collection, or ([], why not). Opens nothing new: a missing embedded
     store or collection simply has no vectors."""
-    if not settings.chroma_url and not settings.chroma_path.exists():
+    if not settings.index.chroma_url and not settings.chroma_path.exists():
         return [], ""
     try:
         store = VectorStore(make_client(settings), name, create=False)

@@ -19,8 +19,10 @@ from ingest.settings import Settings
 def make_client(settings: Settings) -> Any:
     # Telemetry off: the deployment is offline and must not try to phone home.
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if settings.chroma_url:
-        url = urlparse(settings.chroma_url if "//" in settings.chroma_url else f"http://{settings.chroma_url}")
+    if settings.index.chroma_url:
+        url = urlparse(
+            settings.index.chroma_url if "//" in settings.index.chroma_url else f"http://{settings.index.chroma_url}"
+        )
         client = chromadb.HttpClient(
             host=url.hostname or "127.0.0.1",
             port=url.port or (443 if url.scheme == "https" else 8000),
@@ -31,7 +33,9 @@ def make_client(settings: Settings) -> Any:
         # hold every request. With one, a stall becomes an error the retriever degrades on.
         session = getattr(getattr(client, "_server", None), "_session", None)
         if isinstance(session, httpx.Client):
-            session.timeout = httpx.Timeout(settings.chroma_timeout_s, connect=min(5.0, settings.chroma_timeout_s))
+            session.timeout = httpx.Timeout(
+                settings.index.chroma_timeout_s, connect=min(5.0, settings.index.chroma_timeout_s)
+            )
         return client
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)

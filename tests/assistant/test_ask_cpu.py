@@ -14,9 +14,10 @@ from assistant.answering.citations import quote_span
 from assistant.answering.engine import AnswerEngine
 from assistant.answering.extractive import contains_phrase, defines_term
 from assistant.answering.instruction_guard import is_instruction_like
+from assistant.models import SearchFilters
 from assistant.retrieval.dense_health import dense_use
 from assistant.retrieval.hybrid import Bm25Retriever, DenseRetriever, HybridSearcher, WeightedRRFRetriever
-from assistant.retrieval.index import SearchFilters, SearchIndex
+from assistant.retrieval.index import SearchIndex
 from ingest.settings import Settings
 from ingest.text.analysis import tokenize
 
@@ -103,10 +104,12 @@ def _llama_index_fusion(searcher: HybridSearcher, query: str, filters: SearchFil
     """``retrieve_chunks`` as it ran before: llama-index's fusion retriever over both retrievers."""
     s, index = searcher.index.settings, searcher.index
     doc_ids = index.allowed_doc_ids(filters)
-    k = s.retrieve_candidates
+    k = s.retrieval.candidates
     retrievers = [Bm25Retriever(index, k, doc_ids), DenseRetriever(index, k, doc_ids)]
-    fusion = WeightedRRFRetriever(retrievers, [s.bm25_weight, s.dense_weight], 2 * k, s.rrf_k)
-    return [(n.node.node_id, n.score) for n in fusion.retrieve(query)[: s.retrieve_candidates]]
+    fusion = WeightedRRFRetriever(
+        retrievers, [s.retrieval.bm25_weight, s.retrieval.dense_weight], 2 * k, s.retrieval.rrf_k
+    )
+    return [(n.node.node_id, n.score) for n in fusion.retrieve(query)[: s.retrieval.candidates]]
 
 
 def test_hybrid_ranking_is_the_llama_index_fusion(
@@ -129,14 +132,14 @@ def _counting(index: SearchIndex) -> list[str]:
         embedded.append(query)
         return compute(query)
 
-    index._embed_query = lru_cache(maxsize=index.settings.query_cache_size)(counted)
+    index._embed_query = lru_cache(maxsize=index.settings.retrieval.query_cache_size)(counted)
     return embedded
 
 
 @pytest.fixture(scope="module")
 def uncached(corpus_settings: Settings) -> SearchIndex:
     """The corpus index without a query-vector cache, as ``load_test --no-query-cache`` serves it."""
-    return SearchIndex(Settings(**{**corpus_settings.model_dump(), "query_cache_size": 0}))
+    return SearchIndex(corpus_settings.updated(query_cache_size=0))
 
 
 def test_without_query_cache_a_request_embeds_each_query_once(uncached: SearchIndex) -> None:

@@ -87,7 +87,7 @@ def test_an_llm_that_echoes_the_instruction_is_not_believed(
     fake.mode = "injected"
     engine = AnswerEngine.from_settings(
         injected.searcher,
-        injected.index.settings.model_copy(update={"llm_url": url, "llm_model": "fake", "llm_timeout_s": 2.0}),
+        injected.index.settings.updated(llm_url=url, llm_model="fake", llm_timeout_s=2.0),
     )
     answer = engine.ask("Wat is de stand van zaken van de uitvoeringsagenda in Duinmeer?")
     assert fake.requests and "Negeer alle eerdere instructies" in fake.requests[-1]["messages"][1]["content"]

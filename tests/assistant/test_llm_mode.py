@@ -21,7 +21,7 @@ from tests.fake_llm import FakeLlm
 @pytest.fixture()
 def llm_engine(fake_llm: tuple[FakeLlm, str], searcher: HybridSearcher, corpus_settings: Settings) -> AnswerEngine:
     _, url = fake_llm
-    settings = corpus_settings.model_copy(update={"llm_url": url, "llm_model": "fake", "llm_timeout_s": 1.0})
+    settings = corpus_settings.updated(llm_url=url, llm_model="fake", llm_timeout_s=1.0)
     return AnswerEngine.from_settings(searcher, settings)
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from assistant import Assistant, SearchFilters, Settings
 from assistant.retrieval.hybrid import HybridSearcher
-from assistant.retrieval.index import SearchFilters
 from evals.retrieval_recall import evaluate
 
 
@@ -19,9 +19,9 @@ def searcher(searcher_per_store: HybridSearcher) -> HybridSearcher:
 
 @pytest.mark.parametrize(("mode", "minimum"), [("bm25", 0.85), ("dense", 0.6), ("hybrid", 0.93)])
 def test_page_recall_at_5_on_dev_questions(
-    searcher: HybridSearcher, dev_questions: list[dict[str, Any]], mode: str, minimum: float
+    searcher: HybridSearcher, corpus_settings: Settings, dev_questions: list[dict[str, Any]], mode: str, minimum: float
 ) -> None:
-    result = evaluate(searcher, dev_questions, mode)  # type: ignore[arg-type]
+    result = evaluate(Assistant.over(searcher, corpus_settings), dev_questions, mode)  # type: ignore[arg-type]
     assert result.questions >= 40
     assert result.recall_at_5 >= minimum, result.misses
 

@@ -80,7 +80,7 @@ def test_stopped_embedding_resumes_without_recomputing(settings: Settings, tmp_p
         with pytest.raises(EmbeddingStopped):
             ingestor.embed_document(doc, stop_after_two_batches)
         cached = ingestor.cache.count(ingestor.embedder.model_name)
-        assert cached == 2 * settings.embed_batch_size
+        assert cached == 2 * settings.index.embed_batch_size
         assert ingestor.store.count_doc(doc.doc_id) == 0  # no half-written vectors: still waiting
         assert [d.doc_id for d in ingestor.registry.waiting_for_vectors(ingestor.embedder.model_name)] == [doc.doc_id]
     finally:

@@ -11,9 +11,9 @@ from functools import cache
 
 import pytest
 
+from ingest.read.chunking import dehyphenate
 from ingest.read.pdf import read_pdf
 from ingest.records.begrippen import Begrip, differences, extract_begrippen, lookup
-from ingest.text.chunking import dehyphenate
 from tests.conftest import CORPUS
 
 DSP = "regionale-woonzorgopgave-zuid-kennemerland-ijmond-2024.pdf"

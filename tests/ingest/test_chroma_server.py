@@ -72,7 +72,7 @@ def test_ingest_writes_vectors_to_the_server(
 
     # A fresh client sees the collection with exactly the registry's chunks.
     client = _http_client(port)
-    name = collection_name(settings.chroma_collection, embedder.model_name)
+    name = collection_name(settings.index.chroma_collection, embedder.model_name)
     assert name in {c.name for c in client.list_collections()}
     col = client.get_collection(name)
     assert col.count() == chunks
@@ -109,7 +109,7 @@ def test_reingest_is_a_no_op_on_the_server(
 ) -> None:
     port = chroma_server.port
     settings, _, chunks = server_index
-    col = _http_client(port).get_collection(collection_name(settings.chroma_collection, embedder.model_name))
+    col = _http_client(port).get_collection(collection_name(settings.index.chroma_collection, embedder.model_name))
     ids_before = sorted(col.get(include=[])["ids"])
 
     ingestor = Ingestor(settings, embedder=embedder)

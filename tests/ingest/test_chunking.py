@@ -7,11 +7,11 @@ import re
 import pytest
 
 from ingest.models import Chunk
+from ingest.read.chunking import chunk_document, dehyphenate, item_labels, split_units
 from ingest.read.pdf import read_pdf
 from ingest.read.structure import find_toc, label_lines, split_lines
 from ingest.settings import Settings
 from ingest.store.registry import Registry
-from ingest.text.chunking import chunk_document, dehyphenate, item_labels, split_units
 from tests.conftest import CORPUS
 
 

@@ -67,7 +67,7 @@ def _check(settings: Settings, embedder: BaseEmbedding) -> ConsistencyReport:
 
 
 def _store(settings: Settings, embedder: BaseEmbedding) -> VectorStore:
-    return VectorStore(make_client(settings), collection_name(settings.chroma_collection, embedder.model_name))
+    return VectorStore(make_client(settings), collection_name(settings.index.chroma_collection, embedder.model_name))
 
 
 def _chunks(settings: Settings) -> list[Chunk]:

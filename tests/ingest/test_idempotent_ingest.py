@@ -17,11 +17,11 @@ import pytest
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from ingest.ops.pipeline import FileOutcome, Ingestor, embed_text
+from ingest.read.chunking import chunk_document
 from ingest.read.pdf import read_pdf
 from ingest.settings import Settings
 from ingest.store.bm25 import Bm25Index
 from ingest.store.embedder import make_embedder
-from ingest.text.chunking import chunk_document
 from tests.conftest import BAD, CORPUS, make_settings
 
 HANDREIKING = "handreiking-regionaal-afgestemde-woonzorgvisie.pdf"  # 5 pages

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from ingest.read.chunking import item_labels
 from ingest.read.pdf import read_pdf
 from ingest.read.structure import label_lines
 from ingest.records.maatregelen import Maatregel, check_counts, expected_counts, normalise_tijdspad, parse_maatregelen
-from ingest.text.chunking import item_labels
 from tests.conftest import CORPUS
 
 FILE = "strategie-woonzorgopgave-gooi-en-vechtstreek-2025.pdf"

@@ -10,7 +10,7 @@ import re
 
 from assistant.models import Citation
 from assistant.question.analysis import QuestionProfile
-from assistant.question.places import whole_word
+from assistant.retrieval.document_names import whole_word
 from assistant.retrieval.index import SearchIndex
 from ingest.records.tables import TableCell
 from ingest.text.analysis import fold, tokenize

@@ -10,12 +10,9 @@ from fastapi import APIRouter, HTTPException, Query
 from sse_starlette import EventSourceResponse, JSONServerSentEvent, ServerSentEvent
 from starlette.concurrency import run_in_threadpool
 
-from assistant.answering.engine import AnswerEngine
-from assistant.api.deps import EngineDep, MetricsDep, PrincipalDep, QuestionLogDep
+from assistant import Answer, AskRequest, Assistant, Principal, QuestionLog
+from assistant.api.deps import AssistantDep, MetricsDep, PrincipalDep, QuestionLogDep
 from assistant.api.metrics import Metrics
-from assistant.models import Answer, AskRequest
-from assistant.service.audit import QuestionLog
-from assistant.service.auth import Principal
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["vragen"])
@@ -26,15 +23,14 @@ STREAM_ERROR = "Er ging iets mis bij het beantwoorden van deze vraag. Probeer he
 _PIECE = re.compile(r"(?:\S+[^\S\n]*){1,4}\n?|\s+")
 
 
-def _checked(engine: AnswerEngine, req: AskRequest) -> AskRequest:
+def _checked(kb: Assistant, req: AskRequest) -> AskRequest:
     """404 for a filter naming a document the caller cannot see (as for one that never existed);
     cited pages of such documents in the history are dropped."""
-    docs = engine.index.documents
-    unknown = [d for d in (req.filters.doc_ids or []) if d not in docs] if req.filters else []
+    unknown = [d for d in (req.filters.doc_ids or []) if kb.document(d) is None] if req.filters else []
     if unknown:
         raise HTTPException(404, detail=f"Onbekend document: {', '.join(unknown)}.")
     history = [
-        t.model_copy(update={"cited_pages": [p for p in t.cited_pages if p[0] in docs]}) for t in req.history
+        t.model_copy(update={"cited_pages": [p for p in t.cited_pages if kb.document(p[0])]}) for t in req.history
     ]
     return req.model_copy(update={"history": history})
 
@@ -46,32 +42,32 @@ def _log_question(qlog: QuestionLog | None, who: Principal, question: str) -> No
 
 
 @router.post("/ask", response_model=Answer, summary="Stel een vraag (volledig antwoord als JSON)")
-def ask(body: AskRequest, engine: EngineDep, metrics: MetricsDep, who: PrincipalDep, qlog: QuestionLogDep) -> Answer:
+def ask(body: AskRequest, kb: AssistantDep, metrics: MetricsDep, who: PrincipalDep, qlog: QuestionLogDep) -> Answer:
     _log_question(qlog, who, body.question)
-    body = _checked(engine, body)
-    answer = engine.ask(body.question, history=body.history, filters=body.filters)
+    body = _checked(kb, body)
+    answer = kb.ask(body.question, history=body.history, filters=body.filters)
     metrics.observe_answer(answer)
     return answer
 
 
 @router.get("/ask/stream", summary="Stel een vraag; het antwoord komt als Server-Sent Events")
 async def ask_stream(
-    engine: EngineDep,
+    kb: AssistantDep,
     metrics: MetricsDep,
     who: PrincipalDep,
     qlog: QuestionLogDep,
     question: str = Query(..., min_length=1, max_length=2000, description="De vraag"),
 ) -> EventSourceResponse:
     _log_question(qlog, who, question)
-    return EventSourceResponse(answer_events(engine, metrics, AskRequest(question=question)), sep="\n")
+    return EventSourceResponse(answer_events(kb, metrics, AskRequest(question=question)), sep="\n")
 
 
 @router.post("/ask/stream", summary="Vraag met gespreksgeschiedenis en filters; antwoord als Server-Sent Events")
 async def ask_stream_post(
-    body: AskRequest, engine: EngineDep, metrics: MetricsDep, who: PrincipalDep, qlog: QuestionLogDep
+    body: AskRequest, kb: AssistantDep, metrics: MetricsDep, who: PrincipalDep, qlog: QuestionLogDep
 ) -> EventSourceResponse:
     _log_question(qlog, who, body.question)
-    return EventSourceResponse(answer_events(engine, metrics, _checked(engine, body)), sep="\n")
+    return EventSourceResponse(answer_events(kb, metrics, _checked(kb, body)), sep="\n")
 
 
 def stream_pieces(text: str) -> list[str]:
@@ -83,13 +79,13 @@ def _event(name: str, data: object) -> ServerSentEvent:
     return JSONServerSentEvent(data, event=name, sep="\n")
 
 
-async def answer_events(engine: AnswerEngine, metrics: Metrics, req: AskRequest) -> AsyncIterator[ServerSentEvent]:
+async def answer_events(kb: Assistant, metrics: Metrics, req: AskRequest) -> AsyncIterator[ServerSentEvent]:
     """``status``, then ``delta`` pieces of the answer text, ``citations``, ``answer`` and ``done``;
     an ``error`` event (Dutch message, no trace) if answering fails."""
     yield _event("status", {"message": "Bezig met zoeken in de documenten…"})
     try:
-        # The engine is synchronous and CPU-bound: keep it off the event loop.
-        answer = await run_in_threadpool(engine.ask, req.question, req.history, req.filters)
+        # Answering is synchronous and CPU-bound: keep it off the event loop.
+        answer = await run_in_threadpool(kb.ask, req.question, req.history, req.filters)
     except Exception:
         log.exception("answering failed while streaming")
         yield _event("error", {"detail": STREAM_ERROR})

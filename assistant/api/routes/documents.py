@@ -15,14 +15,10 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.api.deps import AuditDep, EngineDep, PrincipalDep, ScopesDep, SettingsDep, require
-from assistant.retrieval.index import SearchIndex
-from assistant.service.scopes import is_public
-from assistant.service.uploads import FileJob, JobQueue, clean_name, precheck
-from ingest.ops.access import FROM_ADMIN, parse_access, set_access
-from ingest.settings import Settings
-from ingest.store.registry import DocumentRecord, Registry
-from ingest.store.write_lock import held, lock_path
+from assistant import Assistant, FileJob, JobQueue, Settings, clean_name, is_public, precheck
+from assistant.api.deps import AssistantDep, AuditDep, PrincipalDep, SettingsDep, require
+from ingest.ops.access import FROM_ADMIN, change_access_of, parse_access
+from ingest.store.registry import DocumentRecord
 from prompts.access import ACCESS_BAD_VALUE_NL
 
 log = logging.getLogger(__name__)
@@ -73,9 +69,9 @@ def _pdf_url(doc_id: str) -> str:
     return f"/documents/{doc_id}.pdf"
 
 
-def _document_out(d: DocumentRecord, index: SearchIndex) -> DocumentOut:
+def _document_out(d: DocumentRecord, kb: Assistant) -> DocumentOut:
     meta = d.meta
-    indexing = "semantisch" if index.indexing_status(d.doc_id) == "semantisch" else "tekst"
+    indexing = "semantisch" if kb.indexing_status(d.doc_id) == "semantisch" else "tekst"
     year = meta.get("year")
     return DocumentOut(
         doc_id=d.doc_id,
@@ -104,17 +100,17 @@ def _unknown(doc_id: str) -> HTTPException:
 
 
 @router.get("/api/documents", response_model=list[DocumentOut], summary="Geïndexeerde documenten")
-def documents(engine: EngineDep) -> list[DocumentOut]:
-    docs = sorted(engine.index.documents.values(), key=lambda d: d.title.lower())
-    return [_document_out(d, engine.index) for d in docs]
+def documents(kb: AssistantDep) -> list[DocumentOut]:
+    docs = sorted(kb.documents(), key=lambda d: d.title.lower())
+    return [_document_out(d, kb) for d in docs]
 
 
 @router.get("/api/documents/{doc_id}", response_model=DocumentOut, summary="Eén document")
-def document(doc_id: str, engine: EngineDep) -> DocumentOut:
-    doc = engine.index.documents.get(doc_id)
+def document(doc_id: str, kb: AssistantDep) -> DocumentOut:
+    doc = kb.document(doc_id)
     if doc is None:
         raise _unknown(doc_id)
-    return _document_out(doc, engine.index)
+    return _document_out(doc, kb)
 
 
 # -- page images ----------------------------------------------------------------------------
@@ -159,10 +155,10 @@ def render_page_png(pdf_path: Path, n: int, target: Path, scale: float = PAGE_SC
     summary="Een pagina als afbeelding (PNG), om het citaat op aan te wijzen",
     responses={200: {"content": {"image/png": {}}}},
 )
-def page_image(doc_id: str, n: int, engine: EngineDep, settings: SettingsDep) -> FileResponse:
+def page_image(doc_id: str, n: int, kb: AssistantDep, settings: SettingsDep) -> FileResponse:
     # The caller's scope decides: a document outside it (a partner asking for an internal one)
     # is unknown here, exactly like its text and its PDF, and so is its cached image.
-    doc = engine.index.documents.get(doc_id)
+    doc = kb.document(doc_id)
     if doc is None:
         raise _unknown(doc_id)
     if not 1 <= n <= doc.page_count:
@@ -183,11 +179,11 @@ def page_image(doc_id: str, n: int, engine: EngineDep, settings: SettingsDep) ->
 
 
 @router.get("/api/documents/{doc_id}/pages/{n}", response_model=PageOut, summary="De opgeslagen tekst van een pagina")
-def page(doc_id: str, n: int, engine: EngineDep) -> PageOut:
-    doc = engine.index.documents.get(doc_id)
+def page(doc_id: str, n: int, kb: AssistantDep) -> PageOut:
+    doc = kb.document(doc_id)
     if doc is None:
         raise _unknown(doc_id)
-    text = engine.index.page_text(doc_id, n) if 1 <= n <= doc.page_count else None
+    text = kb.page_text(doc_id, n)
     if text is None:
         raise HTTPException(404, detail=f"Pagina {n} bestaat niet in {doc.file} ({doc.page_count} pagina's).")
     return PageOut(
@@ -230,8 +226,8 @@ def stored_pdf(doc: DocumentRecord, *roots: Path) -> Path | None:
 
 
 @router.get("/documents/{doc_id}.pdf", response_class=FileResponse, summary="Het PDF-bestand")
-def pdf(doc_id: str, engine: EngineDep, settings: SettingsDep) -> FileResponse:
-    doc = engine.index.documents.get(doc_id)
+def pdf(doc_id: str, kb: AssistantDep, settings: SettingsDep) -> FileResponse:
+    doc = kb.document(doc_id)
     if doc is None:
         raise _unknown(doc_id)
     path = stored_pdf(doc, settings.corpus_dir, settings.upload_dir)
@@ -283,7 +279,7 @@ async def _store(upload: UploadFile, settings: Settings) -> tuple[FileJob, Path 
     The client's name is only displayed (cleaned); magic bytes decide whether it is a PDF.
     """
     job = FileJob(name=clean_name(upload.filename or ""))
-    limit = settings.max_upload_bytes
+    limit = settings.service.max_upload_bytes
     incoming = settings.upload_dir / ".incoming"
     incoming.mkdir(parents=True, exist_ok=True)
     part = incoming / f"{uuid.uuid4().hex}.part"
@@ -333,11 +329,16 @@ async def upload(
     document_type: Annotated[str, Form(max_length=100)] = "",
     year: Annotated[int | None, Form(ge=1900, le=2100)] = None,
 ) -> JobOut:
-    if len(files) > settings.max_upload_files:
-        raise HTTPException(413, detail=f"Te veel bestanden in één keer (maximaal {settings.max_upload_files}).")
+    if len(files) > settings.service.max_upload_files:
+        raise HTTPException(
+            413, detail=f"Te veel bestanden in één keer (maximaal {settings.service.max_upload_files})."
+        )
     meta: dict[str, Any] = {"access": access}
     for key, value in (
-        ("title", title), ("organisation", organisation), ("region", region), ("document_type", document_type)
+        ("title", title),
+        ("organisation", organisation),
+        ("region", region),
+        ("document_type", document_type),
     ):
         if value.strip():
             meta[key] = value.strip()
@@ -364,8 +365,8 @@ async def upload(
     dependencies=ADMIN,
     summary="Document verwijderen",
 )
-def delete_document(doc_id: str, request: Request, who: PrincipalDep, scopes: ScopesDep) -> JobOut:
-    if doc_id not in scopes.base.documents:
+def delete_document(doc_id: str, request: Request, who: PrincipalDep, kb: AssistantDep) -> JobOut:
+    if kb.document(doc_id) is None:  # admin only: the admin's assistant sees every document
         raise _unknown(doc_id)
     return _job_out(_jobs(request).delete(who, doc_id).snapshot())
 
@@ -383,27 +384,21 @@ class AccessIn(BaseModel):
     summary="Toegang van een document wijzigen (public of intern), zonder opnieuw te indexeren",
 )
 def change_access(
-    doc_id: str, body: AccessIn, who: PrincipalDep, scopes: ScopesDep, settings: SettingsDep, audit: AuditDep
+    doc_id: str, body: AccessIn, who: PrincipalDep, kb: AssistantDep, settings: SettingsDep, audit: AuditDep
 ) -> DocumentOut:
     # The registry's metadata changes and its version moves on: every worker (each polls the
     # registry) serves the new level from its next index version; vectors and chunks stay.
     level = parse_access(body.access)
     if level is None:
         raise HTTPException(422, detail=ACCESS_BAD_VALUE_NL.format(value=body.access))
-    registry = Registry(settings.registry_path)
-    try:
-        with held(lock_path(settings.data_dir)):
-            doc = registry.get(doc_id)
-            if doc is None or doc.status != "active":
-                raise _unknown(doc_id)
-            change = set_access(registry, settings, doc, level, FROM_ADMIN, chroma=scopes.base.store.client)
-            updated = registry.get(doc_id) or doc
-    finally:
-        registry.close()
+    changed = change_access_of(settings, doc_id, level, FROM_ADMIN, chroma=kb.index.store.client, by_id=True)
+    if changed is None:
+        raise _unknown(doc_id)
+    change, updated = changed
     if change.changed:
-        audit.record(who.token_id, who.role, "access", doc_id, file=doc.file, old=change.old, new=change.new)
-    scopes.refresh()  # this worker at once; the others on their next poll
-    return _document_out(updated, scopes.base)
+        audit.record(who.token_id, who.role, "access", doc_id, file=updated.file, old=change.old, new=change.new)
+    kb.refresh()  # this worker at once; the others on their next poll
+    return _document_out(updated, kb)
 
 
 class ReindexIn(BaseModel):
@@ -418,9 +413,9 @@ class ReindexIn(BaseModel):
     summary="Document opnieuw indexeren (records, vectoren; optioneel een nieuw toegangsniveau)",
 )
 def reindex_document(
-    doc_id: str, request: Request, who: PrincipalDep, scopes: ScopesDep, body: ReindexIn | None = None
+    doc_id: str, request: Request, who: PrincipalDep, kb: AssistantDep, body: ReindexIn | None = None
 ) -> JobOut:
-    if doc_id not in scopes.base.documents:
+    if kb.document(doc_id) is None:
         raise _unknown(doc_id)
     update: dict[str, Any] = {"access": body.access} if body and body.access else {}
     return _job_out(_jobs(request).reindex(who, doc_id, update).snapshot())

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from assistant import Rating
 from assistant.api.deps import FeedbackDep
-from assistant.service.feedback import Rating
 
 router = APIRouter(prefix="/api", tags=["feedback"])
 

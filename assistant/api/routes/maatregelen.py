@@ -7,8 +7,7 @@ from dataclasses import asdict
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
-from assistant.answering.records.maatregel_filter import filter_maatregelen
-from assistant.api.deps import EngineDep
+from assistant.api.deps import AssistantDep
 
 router = APIRouter(prefix="/api", tags=["maatregelen"])
 
@@ -35,19 +34,16 @@ class MaatregelOut(BaseModel):
 
 @router.get("/maatregelen", response_model=list[MaatregelOut], summary="Maatregelen, te filteren")
 def maatregelen(
-    engine: EngineDep,
+    kb: AssistantDep,
     trekker: str | None = Query(None, max_length=200, description="Deel van de naam van de trekker"),
     q: str | None = Query(None, max_length=200, description="Zoek in maatregel, doel en status"),
     doc: str | None = Query(None, description="Alleen dit document (doc_id)"),
 ) -> list[MaatregelOut]:
-    docs = engine.index.documents
-    if doc and doc not in docs:
+    if doc and kb.document(doc) is None:
         raise HTTPException(404, detail=f"Onbekend document: {doc}.")
-    files = {docs[doc].file, *docs[doc].aliases} if doc else None
-    by_file = {name: d for d in docs.values() for name in (d.file, *d.aliases)}
     out = []
-    for r in filter_maatregelen(engine.index.maatregelen, trekker=trekker, q=q, files=files):
-        source = by_file.get(r.file)
+    for r in kb.measures(trekker=trekker, q=q, doc_id=doc):
+        source = kb.document_of(r.file)
         out.append(
             MaatregelOut(**asdict(r), doc_id=source.doc_id if source else "", title=source.title if source else r.file)
         )

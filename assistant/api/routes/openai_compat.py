@@ -24,13 +24,11 @@ from sse_starlette import EventSourceResponse, JSONServerSentEvent, ServerSentEv
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.answering.engine import AnswerEngine
-from assistant.api.deps import EngineDep, MetricsDep, PrincipalDep, QuestionLogDep
+from assistant import Answer, AskRequest, Assistant, SearchFilters, Turn
+from assistant.api.deps import AssistantDep, MetricsDep, PrincipalDep, QuestionLogDep
 from assistant.api.metrics import Metrics
 from assistant.api.routes.ask import _checked, _log_question, stream_pieces
 from assistant.api.routes.documents import _pdf_url
-from assistant.models import Answer, AskRequest, Turn
-from assistant.retrieval.index import SearchFilters
 from prompts import connectors as P
 
 log = logging.getLogger(__name__)
@@ -229,7 +227,7 @@ def _max_question_chars() -> int:
     return 2000
 
 
-def ask_request(engine: AnswerEngine, body: ChatCompletionRequest) -> AskRequest:
+def ask_request(kb: Assistant, body: ChatCompletionRequest) -> AskRequest:
     """The checked question, history and filters of ``body`` (OpenAI errors otherwise)."""
     _check_model(body.model)
     question, history = conversation(body.messages)
@@ -241,7 +239,7 @@ def ask_request(engine: AnswerEngine, body: ChatCompletionRequest) -> AskRequest
             400, P.OPENAI_QUESTION_TOO_LONG_NL.format(max_chars=_max_question_chars()), param="messages"
         ) from exc
     try:
-        return _checked(engine, req)
+        return _checked(kb, req)
     except HTTPException as exc:  # a document the caller cannot see: the same 404 as on /api
         raise OpenAIError(exc.status_code, str(exc.detail), code="document_not_found", param="metadata") from exc
 
@@ -321,19 +319,19 @@ def model(model: str) -> dict[str, Any]:
 async def chat_completions(
     body: ChatCompletionRequest,
     request: Request,
-    engine: EngineDep,
+    kb: AssistantDep,
     metrics: MetricsDep,
     who: PrincipalDep,
     qlog: QuestionLogDep,
 ) -> JSONResponse | EventSourceResponse:
-    req = ask_request(engine, body)
+    req = ask_request(kb, body)
     _log_question(qlog, who, req.question)
     base_url = str(request.base_url)
     if body.stream:
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
-        return EventSourceResponse(_chunks(engine, metrics, req, base_url, include_usage), sep="\n")
-    # The engine is synchronous and CPU-bound: keep it off the event loop.
-    answer = await run_in_threadpool(engine.ask, req.question, req.history, req.filters)
+        return EventSourceResponse(_chunks(kb, metrics, req, base_url, include_usage), sep="\n")
+    # Answering is synchronous and CPU-bound: keep it off the event loop.
+    answer = await run_in_threadpool(kb.ask, req.question, req.history, req.filters)
     metrics.observe_answer(answer)
     citations = linked_citations(answer, base_url)
     content = answer_markdown(answer, citations)
@@ -363,7 +361,7 @@ def _sse(data: object) -> ServerSentEvent:
 
 
 async def _chunks(
-    engine: AnswerEngine, metrics: Metrics, req: AskRequest, base_url: str, include_usage: bool
+    kb: Assistant, metrics: Metrics, req: AskRequest, base_url: str, include_usage: bool
 ) -> AsyncIterator[ServerSentEvent]:
     """OpenAI's chunk stream: the role, content pieces, a last chunk with ``finish_reason`` and the
     citations, optionally the usage, then ``[DONE]``; an error object (no trace) if answering fails."""
@@ -384,7 +382,7 @@ async def _chunks(
 
     yield chunk({"role": "assistant", "content": ""})
     try:
-        answer = await run_in_threadpool(engine.ask, req.question, req.history, req.filters)
+        answer = await run_in_threadpool(kb.ask, req.question, req.history, req.filters)
     except Exception:
         log.exception("answering failed while streaming (/v1)")
         yield _sse(error_body(500, P.OPENAI_STREAM_ERROR_NL))

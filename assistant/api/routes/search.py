@@ -5,10 +5,8 @@ from typing import Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from assistant.api.deps import SearcherDep
-from assistant.models import Evidence
-from assistant.retrieval.dense_health import dense_use
-from assistant.retrieval.index import SearchFilters
+from assistant import Evidence, SearchFilters, dense_use
+from assistant.api.deps import AssistantDep
 
 router = APIRouter(prefix="/api")
 
@@ -27,7 +25,7 @@ class SearchOut(BaseModel):
 
 @router.get("/search", response_model=SearchOut)
 def search(
-    searcher: SearcherDep,
+    kb: AssistantDep,
     q: str = Query(..., min_length=1, max_length=1000, description="Zoekvraag"),
     k: int = Query(10, ge=1, le=50),
     mode: Literal["hybrid", "bm25", "dense"] = "hybrid",
@@ -41,7 +39,7 @@ def search(
         doc_ids=doc, region=region, municipality=municipality, document_type=document_type, year=year
     )
     with dense_use() as dense:
-        hits = searcher.search(q, k=k, filters=filters, mode=mode)
+        hits = kb.search(q, k=k, filters=filters, mode=mode)
     return SearchOut(
         query=q,
         notices=[DENSE_UNAVAILABLE_SEARCH_NL] if dense.missed else [],

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
-from assistant.api.deps import EngineDep
-from assistant.retrieval.index import SearchIndex
-from ingest.records.begrippen import Begrip, differences, lookup
+from assistant import Assistant
+from assistant.api.deps import AssistantDep
+from ingest.records.begrippen import Begrip, differences
 
 router = APIRouter(prefix="/api", tags=["begrippen"])
 
@@ -34,17 +34,11 @@ class TermsOut(BaseModel):
     differences: list[str] = Field(default_factory=list)
 
 
-def _doc_of(index: SearchIndex, file: str) -> tuple[str, str]:
-    for doc in index.documents.values():
-        if doc.file == file or file in doc.aliases:
-            return doc.doc_id, doc.title
-    return "", ""
-
-
-def _terms(index: SearchIndex, query: str, found: list[Begrip], pool_of: dict[int, list[Begrip]]) -> TermsOut:
+def _terms(kb: Assistant, query: str, found: list[Begrip], pool_of: dict[int, list[Begrip]]) -> TermsOut:
     out = []
     for i, b in enumerate(found):
-        doc_id, title = _doc_of(index, b.file)
+        doc = kb.document_of(b.file)
+        doc_id, title = (doc.doc_id, doc.title) if doc else ("", "")
         differs = any(differences([b, o]) for o in pool_of[i] if o is not b)
         out.append(
             TermOut(
@@ -66,20 +60,19 @@ def _terms(index: SearchIndex, query: str, found: list[Begrip], pool_of: dict[in
 
 
 @router.get("/terms", response_model=TermsOut, summary="Begrippen; met q: zoeken (spelvarianten, afkortingen)")
-def terms(engine: EngineDep, q: str = Query("", max_length=200, description="Zoekterm")) -> TermsOut:
-    index = engine.index
+def terms(kb: AssistantDep, q: str = Query("", max_length=200, description="Zoekterm")) -> TermsOut:
     q = q.strip()
     if q:
-        found = lookup(index.begrippen, q)
-        return _terms(index, q, found, dict.fromkeys(range(len(found)), found))
+        found = kb.define(q).found
+        return _terms(kb, q, found, dict.fromkeys(range(len(found)), found))
     # The whole list, alphabetical; each entry compared with what its own term matches.
-    every = sorted(index.begrippen, key=lambda b: (b.term.lower(), b.file))
-    return _terms(index, "", every, {i: lookup(index.begrippen, b.term) for i, b in enumerate(every)})
+    every = kb.terms()
+    return _terms(kb, "", every, {i: kb.define(b.term).found for i, b in enumerate(every)})
 
 
 @router.get("/terms/{term}", response_model=TermsOut, summary="Eén begrip: alle definities met bron")
-def term(term: str, engine: EngineDep) -> TermsOut:
-    found = lookup(engine.index.begrippen, term)
+def term(term: str, kb: AssistantDep) -> TermsOut:
+    found = kb.define(term).found
     if not found:
         raise HTTPException(404, detail=f"Geen definitie van ‘{term}’ gevonden in de documenten.")
-    return _terms(engine.index, term, found, dict.fromkeys(range(len(found)), found))
+    return _terms(kb, term, found, dict.fromkeys(range(len(found)), found))

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from assistant import Assistant
 from assistant.api.app import create_app
 from assistant.retrieval.hybrid import HybridSearcher
 from ingest.ops.pipeline import Ingestor
@@ -33,7 +34,9 @@ def api(live_url: str) -> Iterator[httpx.Client]:
 def app_client(corpus_settings: Settings, searcher: HybridSearcher) -> Iterator[TestClient]:
     """The app in this process over the session index (lifespan run), for tests that patch its engine."""
     with TestClient(
-        create_app(corpus_settings, searcher), base_url="http://127.0.0.1", raise_server_exceptions=False
+        create_app(corpus_settings, Assistant.over(searcher, corpus_settings)),
+        base_url="http://127.0.0.1",
+        raise_server_exceptions=False,
     ) as client:
         yield client
 
@@ -79,7 +82,7 @@ def mixed_corpus_dir(root: Path) -> Path:
 @pytest.fixture(scope="package")
 def mixed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("mixed")
-    settings = make_settings(root / "data").model_copy(update={"corpus_dir": mixed_corpus_dir(root)})
+    settings = make_settings(root / "data").updated(corpus_dir=mixed_corpus_dir(root))
     ingestor = Ingestor(settings)
     try:
         outcomes = ingestor.ingest_paths([settings.corpus_dir])

@@ -144,7 +144,7 @@ def test_error_mid_stream_is_an_error_event(app_client: TestClient, monkeypatch:
     def broken(*_: Any, **__: Any) -> None:
         raise RuntimeError("index kapot /secret/path")
 
-    engine = app_client.app.state.scopes.for_role("admin").engine  # type: ignore[attr-defined]
+    engine = app_client.app.state.assistant.engine  # type: ignore[attr-defined]
     monkeypatch.setattr(engine, "ask", broken)
     r = app_client.get("/api/ask/stream", params={"question": "Wat zijn zorggeschikte woningen?"})
     assert r.status_code == 200  # the stream had started

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 from fastapi.testclient import TestClient
 
+from assistant import Assistant
 from assistant.api.app import create_app
 from assistant.retrieval.hybrid import HybridSearcher
 from assistant.service.audit import QuestionLog
@@ -96,8 +97,8 @@ def test_ui_shell_is_open_and_headers_are_strict(mixed_api: httpx.Client) -> Non
 
 
 def test_cors_allow_list(mixed_settings: Settings, searcher: HybridSearcher) -> None:
-    settings = mixed_settings.model_copy(update={"cors_origins": "https://intranet.example"})
-    with TestClient(create_app(settings, searcher), base_url="http://127.0.0.1") as client:
+    settings = mixed_settings.updated(cors_origins="https://intranet.example")
+    with TestClient(create_app(settings, Assistant.over(searcher, settings)), base_url="http://127.0.0.1") as client:
         ok = client.options(
             "/api/documents",
             headers={"Origin": "https://intranet.example", "Access-Control-Request-Method": "GET"},
@@ -108,10 +109,8 @@ def test_cors_allow_list(mixed_settings: Settings, searcher: HybridSearcher) -> 
 
 
 def test_rate_limit_per_token(mixed_settings: Settings, searcher: HybridSearcher) -> None:
-    settings = mixed_settings.model_copy(
-        update={"api_tokens": "a-token:staff,b-token:staff", "rate_limit_per_minute": 3}
-    )
-    with TestClient(create_app(settings, searcher)) as client:
+    settings = mixed_settings.updated(api_tokens="a-token:staff,b-token:staff", rate_limit_per_minute=3)
+    with TestClient(create_app(settings, Assistant.over(searcher, settings))) as client:
         a = {"Authorization": "Bearer a-token"}
         assert [client.get("/api/documents", headers=a).status_code for _ in range(3)] == [200] * 3
         r = client.get("/api/documents", headers=a)
@@ -129,10 +128,14 @@ def test_body_size_limit(mixed_api: httpx.Client) -> None:
 
 
 def test_local_demo_without_tokens_is_loopback_only(corpus_settings: Settings, searcher: HybridSearcher) -> None:
-    with TestClient(create_app(corpus_settings, searcher), base_url="http://127.0.0.1") as client:
+    with TestClient(
+        create_app(corpus_settings, Assistant.over(searcher, corpus_settings)), base_url="http://127.0.0.1"
+    ) as client:
         assert client.get("/api/documents").status_code == 200  # no token needed on this machine
     # A Host from elsewhere (e.g. DNS rebinding from a web page) gets nothing.
-    with TestClient(create_app(corpus_settings, searcher), base_url="http://evil.example") as client:
+    with TestClient(
+        create_app(corpus_settings, Assistant.over(searcher, corpus_settings)), base_url="http://evil.example"
+    ) as client:
         r = client.get("/api/documents")
         assert r.status_code == 403
         assert r.json() == {"detail": "Zonder tokens is de service alleen bereikbaar via 127.0.0.1."}
@@ -142,8 +145,12 @@ def test_serve_refuses_another_host_without_tokens(corpus_settings: Settings, tm
     env = token_env(corpus_settings)
     del env["WOONZORG_API_TOKENS"]
     r = subprocess.run(
-        [str(WOONZORG), "serve", "--host", "0.0.0.0", "--port", "1"], env=env, cwd=tmp_path, capture_output=True,
-        text=True, timeout=120,
+        [str(WOONZORG), "serve", "--host", "0.0.0.0", "--port", "1"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert r.returncode != 0
     assert "zonder tokens start de service alleen op 127.0.0.1" in " ".join(r.stderr.split())
@@ -153,16 +160,20 @@ def test_token_add_stores_only_the_hash(mixed_settings: Settings, searcher: Hybr
     tokens_file = tmp_path / "tokens.json"
     env = token_env(mixed_settings, WOONZORG_TOKENS_FILE=str(tokens_file))
     r = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "token", "add", "--role", "partner"], env=env, cwd=tmp_path,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "assistant.cli", "token", "add", "--role", "partner"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert r.returncode == 0, r.stderr
     token = r.stdout.strip().splitlines()[-1]
     assert len(token) >= 40
     stored = tokens_file.read_text()
     assert token not in stored and json.loads(stored)["tokens"][0]["role"] == "partner"
-    settings = mixed_settings.model_copy(update={"tokens_file": tokens_file, "api_tokens": ""})
-    with TestClient(create_app(settings, searcher)) as client:
+    settings = mixed_settings.updated(tokens_file=tokens_file, api_tokens="")
+    with TestClient(create_app(settings, Assistant.over(searcher, settings))) as client:
         assert client.get("/api/documents", headers={"Authorization": f"Bearer {token}"}).status_code == 200
         assert client.get("/metrics", headers={"Authorization": f"Bearer {token}"}).status_code == 403
         assert client.get("/api/documents").status_code == 401
@@ -171,14 +182,14 @@ def test_token_add_stores_only_the_hash(mixed_settings: Settings, searcher: Hybr
 def test_question_log_is_off_by_default_and_purged(
     mixed_settings: Settings, searcher: HybridSearcher, tmp_path: Path
 ) -> None:
-    settings = mixed_settings.model_copy(update={"data_dir": tmp_path, "api_tokens": "s-token:staff"})
+    settings = mixed_settings.updated(data_dir=tmp_path, api_tokens="s-token:staff")
     staff = {"Authorization": "Bearer s-token"}
-    with TestClient(create_app(settings, searcher)) as client:
+    with TestClient(create_app(settings, Assistant.over(searcher, settings))) as client:
         assert client.post("/api/ask", json={"question": "Wat is een woonzorgvisie?"}, headers=staff).status_code == 200
     assert not settings.question_log_path.exists()  # AVG: nothing stored unless switched on
 
-    on = settings.model_copy(update={"question_log": True, "question_log_retention_days": 7})
-    with TestClient(create_app(on, searcher)) as client:
+    on = settings.updated(question_log=True, question_log_retention_days=7)
+    with TestClient(create_app(on, Assistant.over(searcher, on))) as client:
         client.post("/api/ask", json={"question": "Mijn buurman Jan de Vries zoekt zorg"}, headers=staff)
     log = QuestionLog(on.question_log_path, 7)
     assert [(role, q) for _, role, q in log.entries()] == [("staff", "Mijn buurman Jan de Vries zoekt zorg")]

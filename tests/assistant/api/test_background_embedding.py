@@ -50,8 +50,8 @@ def test_upload_is_searchable_at_once_and_embedded_after_a_restart(
     corpus.mkdir()
     shutil.copy2(CORPUS / HANDREIKING, corpus / HANDREIKING)
     shutil.copy2(CORPUS / "manifest.json", corpus / "manifest.json")
-    settings = make_settings(tmp_path / "data").model_copy(
-        update={"corpus_dir": corpus, "api_tokens": ",".join(f"{t}:{r}" for r, t in TOKENS.items())}
+    settings = make_settings(tmp_path / "data").updated(
+        corpus_dir=corpus, api_tokens=",".join(f"{t}:{r}" for r, t in TOKENS.items())
     )
 
     # 1. Background embedding off (e.g. the worker process is busy elsewhere): the upload is live for BM25 only.

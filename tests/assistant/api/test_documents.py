@@ -9,6 +9,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from assistant import Assistant
 from assistant.api.app import create_app
 from assistant.retrieval.hybrid import HybridSearcher
 from ingest.settings import Settings
@@ -107,8 +108,8 @@ def test_pdf_that_changed_on_disk_is_not_served(
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(CORPUS / DSP, corpus / DSP)
-    settings = corpus_settings.model_copy(update={"corpus_dir": corpus})
-    with TestClient(create_app(settings, searcher), base_url="http://127.0.0.1") as client:
+    settings = corpus_settings.updated(corpus_dir=corpus)
+    with TestClient(create_app(settings, Assistant.over(searcher, settings)), base_url="http://127.0.0.1") as client:
         assert client.get(f"/documents/{doc_ids[DSP]}.pdf").status_code == 200
         (corpus / DSP).write_bytes((CORPUS / DSP).read_bytes() + b"\n% later edit\n")
         r = client.get(f"/documents/{doc_ids[DSP]}.pdf")

@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from assistant import Assistant
 from assistant.api.app import create_app
 from assistant.api.routes.documents import PAGE_SCALE, page_image_path
 from assistant.retrieval.hybrid import HybridSearcher
@@ -117,9 +118,9 @@ def test_changed_pdf_is_not_rendered(
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(CORPUS / DSP, corpus / DSP)
-    settings = corpus_settings.model_copy(update={"corpus_dir": corpus, "data_dir": tmp_path / "data"})
+    settings = corpus_settings.updated(corpus_dir=corpus, data_dir=tmp_path / "data")
     doc = doc_ids[DSP]
-    with TestClient(create_app(settings, searcher), base_url="http://127.0.0.1") as client:
+    with TestClient(create_app(settings, Assistant.over(searcher, settings)), base_url="http://127.0.0.1") as client:
         (corpus / DSP).write_bytes((CORPUS / DSP).read_bytes() + b"\n% later edit\n")
         r = client.get(f"/api/documents/{doc}/pages/3.png")
         assert r.status_code == 404

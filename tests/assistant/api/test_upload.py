@@ -48,13 +48,11 @@ def small_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     manifest = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
     entries = [e for e in manifest["documents"] if e["file"] in (HANDREIKING, RAADSVOORSTEL)]
     (corpus / "manifest.json").write_text(json.dumps({"documents": entries}), encoding="utf-8")
-    settings = make_settings(root / "data").model_copy(
-        update={
-            "corpus_dir": corpus,
-            "api_tokens": ",".join(f"{t}:{r}" for r, t in TOKENS.items()),
-            "rate_limit_per_minute": 0,
-            "max_upload_bytes": 2_000_000,
-        }
+    settings = make_settings(root / "data").updated(
+        corpus_dir=corpus,
+        api_tokens=",".join(f"{t}:{r}" for r, t in TOKENS.items()),
+        rate_limit_per_minute=0,
+        max_upload_bytes=2_000_000,
     )
     ingestor = Ingestor(settings)
     try:

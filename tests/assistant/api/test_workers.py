@@ -30,8 +30,8 @@ UPLOADED = "strategie-woonzorgopgave-gooi-en-vechtstreek-2025.pdf"
 
 def _env(settings: Settings) -> dict[str, str]:
     env = serve_env(settings.data_dir)
-    env["WOONZORG_CHROMA_URL"] = settings.chroma_url
-    env["WOONZORG_CHROMA_COLLECTION"] = settings.chroma_collection
+    env["WOONZORG_CHROMA_URL"] = settings.index.chroma_url
+    env["WOONZORG_CHROMA_COLLECTION"] = settings.index.chroma_collection
     return env
 
 

@@ -1,10 +1,10 @@
 """The knowledge base as MCP tools: search, fetch, ask, define, measures, compare (and documents),
 plus a resource with the document list.
 
-Every tool calls the function its HTTP route uses, through the index scope of the caller's role
-(``ScopedIndexes.for_role``): a partner's tool call cannot rank, quote or count an internal
+Every tool calls the function its HTTP route uses, through the ``Assistant`` of the caller's role
+(``Assistant.for_role``): a partner's tool call cannot rank, quote or count an internal
 document, exactly as on /api. Who the caller is comes from ``Access``: over HTTP the principal
-that ``/mcp``'s entry authenticated (see ``assistant.mcp.http``), over stdio a fixed role.
+that ``/mcp``'s entry authenticated (see ``assistant.api.mcp.http``), over stdio a fixed role.
 An expected failure (unknown document, bad id, invalid argument) is a tool error with a Dutch
 message; anything else is the SDK's generic tool error, never a trace.
 """
@@ -25,7 +25,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import InputRequiredResult
 from pydantic import AnyUrl, BaseModel, Field, ValidationError
 
-from assistant.answering.comparison import Comparison
+from assistant import AskRequest, Assistant, Comparison, Principal, QuestionLog, Turn
 from assistant.api.metrics import Metrics
 from assistant.api.routes import compare as compare_route
 from assistant.api.routes import documents as documents_route
@@ -34,10 +34,6 @@ from assistant.api.routes import search as search_route
 from assistant.api.routes import terms as terms_route
 from assistant.api.routes.ask import _checked, _log_question
 from assistant.api.routes.openai_compat import LinkedCitation, linked_citations, page_url
-from assistant.models import AskRequest, Turn
-from assistant.service.audit import QuestionLog
-from assistant.service.auth import Principal
-from assistant.service.scopes import Scope, ScopedIndexes
 from prompts import connectors as P
 
 SERVER_NAME = "woonzorg-assistent"
@@ -49,16 +45,17 @@ _reading: contextvars.ContextVar[Context | None] = contextvars.ContextVar("woonz
 
 @dataclass(frozen=True)
 class Access:
-    """How a tool call finds its caller, the index scopes and where the PDFs are served."""
+    """How a tool call finds its caller, the assistant and where the PDFs are served."""
 
-    scopes: Callable[[], ScopedIndexes]
+    assistant: Callable[[], Assistant]
     principal: Callable[[Context | None], Principal]
     base_url: Callable[[Context | None], str]
     metrics: Callable[[], Metrics | None] = field(default=lambda: None)
     question_log: Callable[[], QuestionLog | None] = field(default=lambda: None)
 
-    def scope(self, ctx: Context | None) -> Scope:
-        return self.scopes().for_role(self.principal(ctx).role)
+    def kb(self, ctx: Context | None) -> Assistant:
+        """The assistant as the caller's role sees it."""
+        return self.assistant().for_role(self.principal(ctx).role)
 
 
 # -- outputs ----------------------------------------------------------------------------------
@@ -160,9 +157,8 @@ def _page_id(value: str) -> tuple[str, int]:
 
 
 def _documents(access: Access, ctx: Context | None) -> DocumentsResult:
-    engine = access.scope(ctx).engine
     base = access.base_url(ctx).rstrip("/")
-    docs = documents_route.documents(engine)
+    docs = documents_route.documents(access.kb(ctx))
     return DocumentsResult(documents=[d.model_copy(update={"pdf_url": f"{base}{d.pdf_url}"}) for d in docs])
 
 
@@ -178,7 +174,7 @@ def build_server(access: Access) -> WoonzorgMCP:
     ) -> SearchResult:
         with _tool_errors():
             found = search_route.search(
-                access.scope(ctx).searcher,
+                access.kb(ctx),
                 q=query,
                 k=k,
                 mode="hybrid",
@@ -214,7 +210,7 @@ def build_server(access: Access) -> WoonzorgMCP:
     ) -> PageResult:
         doc_id, n = _page_id(id)
         with _tool_errors():
-            page = documents_route.page(doc_id, n, access.scope(ctx).engine)
+            page = documents_route.page(doc_id, n, access.kb(ctx))
         return PageResult(
             id=f"{page.doc_id}:{page.page}",
             doc_id=page.doc_id,
@@ -234,11 +230,11 @@ def build_server(access: Access) -> WoonzorgMCP:
             list[Turn] | None, Field(description="Eerdere vragen en antwoorden, oudste eerst (voor vervolgvragen)")
         ] = None,
     ) -> AskResult:
-        engine = access.scope(ctx).engine
+        kb = access.kb(ctx)
         with _tool_errors():
-            req = _checked(engine, AskRequest(question=question, history=history or []))
+            req = _checked(kb, AskRequest(question=question, history=history or []))
         _log_question(access.question_log(), access.principal(ctx), req.question)
-        answer = engine.ask(req.question, history=req.history, filters=req.filters)
+        answer = kb.ask(req.question, history=req.history, filters=req.filters)
         if (metrics := access.metrics()) is not None:
             metrics.observe_answer(answer)
         return AskResult(
@@ -254,7 +250,7 @@ def build_server(access: Access) -> WoonzorgMCP:
         term: Annotated[str, Field(min_length=1, max_length=200, description="Het begrip")], ctx: Context
     ) -> DefineResult:
         with _tool_errors():
-            found = terms_route.term(term, access.scope(ctx).engine)
+            found = terms_route.term(term, access.kb(ctx))
         base = access.base_url(ctx)
         return DefineResult(
             query=found.query,
@@ -273,7 +269,7 @@ def build_server(access: Access) -> WoonzorgMCP:
         doc: Annotated[str | None, Field(description="Alleen dit document (doc_id)")] = None,
     ) -> MeasuresResult:
         with _tool_errors():
-            rows = maatregelen_route.maatregelen(access.scope(ctx).engine, trekker=trekker, q=q, doc=doc)
+            rows = maatregelen_route.maatregelen(access.kb(ctx), trekker=trekker, q=q, doc=doc)
         base = access.base_url(ctx)
         linked = [
             LinkedMeasure(**r.model_dump(), url=page_url(base, r.doc_id, r.page) if r.doc_id else "") for r in rows
@@ -287,7 +283,7 @@ def build_server(access: Access) -> WoonzorgMCP:
         docs: Annotated[list[str] | None, Field(description="doc_id's; leeg = alle documenten")] = None,
     ) -> Comparison:
         with _tool_errors():
-            return compare_route.compare_documents(access.scope(ctx).engine, topic=topic, docs=docs, region=None)
+            return compare_route.compare_documents(access.kb(ctx), topic=topic, docs=docs, region=None)
 
     @server.tool(description=P.MCP_TOOL_DOCUMENTS_NL)
     def documents(ctx: Context) -> DocumentsResult:

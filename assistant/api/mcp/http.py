@@ -21,9 +21,9 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Send
 from starlette.types import Scope as AsgiScope
 
+from assistant import Principal
 from assistant.api.deps import get_principal
-from assistant.mcp.server import Access, build_server
-from assistant.service.auth import Principal
+from assistant.api.mcp.server import Access, build_server
 from ingest.settings import Settings
 
 PATH = "/mcp"
@@ -77,7 +77,7 @@ class AuthenticatedEntry:
 def mount_mcp(app: FastAPI, settings: Settings, tokens_configured: bool) -> StreamableHTTPSessionManager:
     """Add the /mcp route to ``app``; the returned session manager must run in the app's lifespan."""
     access = Access(
-        scopes=lambda: app.state.scopes,
+        assistant=lambda: app.state.assistant,
         principal=_principal,
         base_url=_base_url,
         metrics=lambda: app.state.metrics,
@@ -95,7 +95,7 @@ def mount_mcp(app: FastAPI, settings: Settings, tokens_configured: bool) -> Stre
         streamable_http_path=PATH,
         stateless_http=True,
         json_response=True,
-        max_request_body_size=settings.max_request_bytes,
+        max_request_body_size=settings.service.max_request_bytes,
         transport_security=security,
     )
     manager = server.session_manager
