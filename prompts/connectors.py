@@ -15,7 +15,7 @@ OPENAI_QUESTION_TOO_LONG_NL = "De vraag is te lang (maximaal {max_chars} tekens)
 OPENAI_BAD_FILTER_NL = "Ongeldig filter in ‘metadata’: {problem}."
 OPENAI_BAD_YEAR_NL = "‘year’ moet een jaartal zijn"
 OPENAI_BAD_DOC_IDS_NL = "‘doc_ids’ moet een lijst van doc_id's zijn (komma-gescheiden of als JSON-lijst)"
-OPENAI_STREAM_ERROR_NL = "Er ging iets mis bij het beantwoorden van deze vraag. Probeer het later opnieuw."
+# A failed stream says prompts.api.ANSWER_FAILED_NL, as /api/ask/stream does.
 
 # -- MCP server ---------------------------------------------------------------------------------
 

@@ -37,33 +37,15 @@ from assistant.api.routes import (
 from assistant.api.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from assistant.ui import STATIC_DIR
 from ingest.ops.embed_worker import EmbeddingWorker
+from prompts import api as P
 
 log = logging.getLogger(__name__)
 
 
-_PROBLEMS = {
-    "missing": "ontbreekt",
-    "greater_than_equal": "is te klein",
-    "less_than_equal": "is te groot",
-    "string_too_short": "is te kort",
-    "string_too_long": "is te lang",
-    "int_parsing": "moet een geheel getal zijn",
-    "literal_error": "heeft geen toegestane waarde",
-    "json_invalid": "is geen geldige JSON",
-    "model_attributes_type": "moet een object zijn",
-}
-
-# Starlette's own English reasons (unknown route, wrong method) in Dutch.
-_STATUS_NL = {
-    404: "Niet gevonden.",
-    405: "Deze methode is hier niet toegestaan.",
-    413: "De aanvraag is te groot.",
-}
-
-
 def _dutch_problem(error: Any) -> str:
     field = str(error.get("loc", ["?"])[-1])
-    return f"'{field}' {_PROBLEMS.get(str(error.get('type')), 'is ongeldig')}"
+    problem = P.FIELD_PROBLEMS_NL.get(str(error.get("type")), P.FIELD_INVALID_NL)
+    return P.FIELD_PROBLEM_NL.format(field=field, problem=problem)
 
 
 def _size_error_body(path: str, message: str) -> dict[str, Any]:
@@ -136,7 +118,7 @@ def create_app(settings: Settings, kb: Assistant | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = "; ".join(_dutch_problem(e) for e in exc.errors())
-        message = f"Ongeldige aanvraag: {problems}."
+        message = P.INVALID_REQUEST_NL.format(problems=problems)
         if openai_compat.is_openai_path(request.url.path):
             return openai_compat.validation_response(message, list(exc.errors()))
         return JSONResponse(status_code=422, content={"detail": message})
@@ -145,7 +127,7 @@ def create_app(settings: Settings, kb: Assistant | None = None) -> FastAPI:
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail
         if detail == http.HTTPStatus(exc.status_code).phrase:
-            detail = _STATUS_NL.get(exc.status_code, "De aanvraag kon niet worden verwerkt.")
+            detail = P.STATUS_NL.get(exc.status_code, P.STATUS_OTHER_NL)
         if openai_compat.is_openai_path(request.url.path):
             return openai_compat.error_response(exc, str(detail))
         return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=exc.headers)
@@ -154,7 +136,7 @@ def create_app(settings: Settings, kb: Assistant | None = None) -> FastAPI:
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         # Never a stack trace to the client; the log has it.
         log.exception("unhandled error")
-        message = "Er ging iets mis aan onze kant. Probeer het later opnieuw."
+        message = P.INTERNAL_ERROR_NL
         if openai_compat.is_openai_path(request.url.path):
             return JSONResponse(status_code=500, content=openai_compat.error_body(500, message))
         return JSONResponse(status_code=500, content={"detail": message})

@@ -24,12 +24,9 @@ from assistant import (
 )
 from assistant.api.metrics import Metrics
 from assistant.api.rate_limit import RateLimiter
+from prompts.api import FORBIDDEN_NL, LOCAL_ONLY_NL, RATE_LIMITED_NL, UNAUTHENTICATED_NL
+from prompts.service import INVALID_TOKEN_NL
 
-UNAUTHENTICATED = "Inloggen vereist: stuur een geldig token als ‘Authorization: Bearer <token>’."
-INVALID_TOKEN = "Dit token is ongeldig of ingetrokken."
-FORBIDDEN = "Uw rol ({role}) mag dit niet; daarvoor is de rol {needed} nodig."
-LOCAL_ONLY = "Zonder tokens is de service alleen bereikbaar via 127.0.0.1."
-RATE_LIMITED = "Te veel verzoeken. Probeer het over {seconds} seconden opnieuw."
 LOCAL = Principal("lokaal", "admin")
 
 
@@ -47,16 +44,16 @@ def get_principal(request: Request) -> Principal:
         # Local demo: bound to loopback by `woonzorg serve`; a Host header from elsewhere
         # (e.g. DNS rebinding from a web page) does not get admin rights.
         if not is_loopback(request.url.hostname or ""):
-            raise HTTPException(403, detail=LOCAL_ONLY)
+            raise HTTPException(403, detail=LOCAL_ONLY_NL)
         principal = LOCAL
     else:
         token = bearer_token(request)
         if token is None:
-            raise HTTPException(401, detail=UNAUTHENTICATED, headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(401, detail=UNAUTHENTICATED_NL, headers={"WWW-Authenticate": "Bearer"})
         found = tokens.authenticate(token)
         if found is None:
             raise HTTPException(
-                401, detail=INVALID_TOKEN, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
+                401, detail=INVALID_TOKEN_NL, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
             )
         principal = found
         if principal.token_id not in state.seen_tokens:
@@ -68,7 +65,7 @@ def get_principal(request: Request) -> Principal:
     wait = limiter.check(principal.token_id) if tokens.configured else None
     if wait is not None:
         raise HTTPException(
-            429, detail=RATE_LIMITED.format(seconds=int(wait)), headers={"Retry-After": str(int(wait))}
+            429, detail=RATE_LIMITED_NL.format(seconds=int(wait)), headers={"Retry-After": str(int(wait))}
         )
     request.state.principal = principal
     return principal
@@ -82,7 +79,7 @@ def require(*roles: Role) -> Any:
 
     def check(principal: PrincipalDep) -> Principal:
         if principal.role not in roles:
-            raise HTTPException(403, detail=FORBIDDEN.format(role=principal.role, needed=" of ".join(roles)))
+            raise HTTPException(403, detail=FORBIDDEN_NL.format(role=principal.role, needed=" of ".join(roles)))
         return principal
 
     return Depends(check)

@@ -11,6 +11,8 @@ from fastapi import HTTPException
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from prompts.api import REQUEST_TOO_LARGE_NL
+
 # The UI is same-origin ES modules and one stylesheet, no inline script or style; PDFs open in
 # a new tab. FastAPI's /docs page loads Swagger UI with an inline script, so it gets no CSP.
 CSP = (
@@ -52,7 +54,7 @@ class SecurityHeadersMiddleware:
 
 class _TooLarge(HTTPException):
     def __init__(self, limit: int) -> None:
-        super().__init__(413, detail=f"De aanvraag is te groot (maximaal {_mb(limit)}).")
+        super().__init__(413, detail=REQUEST_TOO_LARGE_NL.format(limit=_mb(limit)))
 
 
 def _mb(limit: int) -> str:

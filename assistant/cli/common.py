@@ -12,6 +12,7 @@ from rich.markup import escape
 
 from ingest.settings import Settings
 from ingest.store.checks import StorageError, check_writable, storage_error
+from prompts import cli as P
 
 console = Console(stderr=True)
 out = Console()
@@ -22,7 +23,7 @@ def load_settings() -> Settings:
 
 
 def report_storage_error(error: StorageError) -> NoReturn:
-    console.print(f"[red bold]Opslagprobleem:[/] {escape(str(error))}", soft_wrap=True)
+    console.print(f"[red bold]{P.STORAGE_PROBLEM_NL}[/] {escape(str(error))}", soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -43,10 +44,8 @@ def check_chroma(settings: Settings) -> None:
     try:
         make_client(settings).heartbeat()
     except Exception as exc:  # chromadb wraps connection errors in ValueError; anything else: same advice
-        console.print(
-            f"[red]Chroma-server op {settings.index.chroma_url} is niet bereikbaar ({type(exc).__name__}). "
-            "Start hem (`chroma run --path … --port …`) of corrigeer WOONZORG_CHROMA_URL.[/]"
-        )
+        message = P.CHROMA_UNREACHABLE_NL.format(url=settings.index.chroma_url, kind=type(exc).__name__)
+        console.print(f"[red]{message}[/]")
         raise typer.Exit(2) from exc
 
 

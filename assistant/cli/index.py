@@ -15,6 +15,7 @@ from rich.table import Table
 from assistant.cli.common import check_chroma, console, load_settings, out, storage_guard
 from ingest.models import REJECTED
 from ingest.store.checks import MIN_FREE_INGEST, MIN_FREE_SERVE
+from prompts import cli as P
 from prompts.access import (
     ACCESS_BAD_VALUE_NL,
     ACCESS_CHANGED_NL,
@@ -98,7 +99,7 @@ def ingest(
     settings = load_settings()
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
-        console.print(f"[red]Niet gevonden:[/] {', '.join(missing)}")
+        console.print(f"[red]{P.NOT_FOUND_NL}[/] {', '.join(missing)}")
         raise typer.Exit(2)
     from ingest.ops.manifest import ManifestError
     from ingest.ops.pipeline import Ingestor, discover_pdfs
@@ -132,10 +133,7 @@ def ingest(
     if intern:
         console.print(INTERN_HINT_NL.format(n=intern), markup=False, highlight=False)
     if waiting:
-        console.print(
-            f"{waiting} document(en) zijn doorzoekbaar op woorden; de vectoren volgen op de achtergrond "
-            "zodra `woonzorg serve` draait (of met `woonzorg ingest` zonder --text-only)."
-        )
+        console.print(P.VECTORS_FOLLOW_NL.format(n=waiting))
     if as_json:
         out.print_json(json.dumps([o.__dict__ for o in outcomes], ensure_ascii=False))
     if strict and any(o.status == REJECTED for o in outcomes):
@@ -243,7 +241,7 @@ def check(
             ingestor = Ingestor(settings)
             try:
                 for action in ingestor.repair(report):
-                    console.print(f"hersteld: {action}")
+                    console.print(P.REPAIRED_NL.format(action=action))
             finally:
                 ingestor.close()
         report = check_index(settings)
@@ -259,11 +257,11 @@ def check(
             table.add_row(name, count, f"[{styles[verdict]}]{verdict}[/]")
         out.print(table)
         if report.writer_busy:
-            out.print("[yellow]Er liep tijdens de controle een ingest; draai de controle daarna opnieuw.[/]")
+            out.print(f"[yellow]{P.CHECK_WRITER_BUSY_NL}[/]")
         for problem in report.problems():
             out.print(f"[red]•[/] {problem}", markup=True, highlight=False, soft_wrap=True)
         if report.ok:
-            out.print("[green]Register, Chroma en BM25 zijn met elkaar in overeenstemming.[/]")
+            out.print(f"[green]{P.CHECK_CONSISTENT_NL}[/]")
     if not report.ok:
         raise typer.Exit(1)
 

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from assistant.cli.common import console, load_settings, out
+from prompts import cli as P
 
 commands = typer.Typer()
 
@@ -25,7 +26,7 @@ def _question_lines(path: Path) -> Iterator[tuple[str, str, str | None]]:
             item = json.loads(line)
             qid, question = str(item["id"]), str(item["question"])
         except (ValueError, KeyError, TypeError) as exc:
-            console.print(f"[red]regel {n} overgeslagen: geen geldige JSON met id en question ({exc})[/]")
+            console.print(f"[red]{P.BAD_QUESTION_LINE_NL.format(n=n, problem=exc)}[/]")
             continue
         context = item.get("context")
         yield qid, question, str(context) if context else None
@@ -55,10 +56,10 @@ def search(
     from assistant import Assistant, retrieval_query
 
     if mode not in ("hybrid", "bm25", "dense"):
-        console.print("[red]--mode moet hybrid, bm25 of dense zijn[/]")
+        console.print(f"[red]{P.BAD_MODE_NL}[/]")
         raise typer.Exit(2)
     if (query is None) == (jsonl is None):
-        console.print("[red]Geef óf een vraag óf --jsonl BESTAND.[/]")
+        console.print(f"[red]{P.QUESTION_OR_JSONL_NL}[/]")
         raise typer.Exit(2)
     kb = Assistant.open(load_settings())
     if jsonl is not None:
@@ -113,7 +114,7 @@ def ask(
     from assistant import Assistant, SearchFilters
 
     if (question is None) == (jsonl is None):
-        console.print("[red]Geef óf een vraag óf --jsonl BESTAND.[/]")
+        console.print(f"[red]{P.QUESTION_OR_JSONL_NL}[/]")
         raise typer.Exit(2)
     kb = Assistant.open(load_settings())
     ids = [d for d in doc or [] if not d.lower().endswith(".pdf")] or None
@@ -166,7 +167,7 @@ def compare(
     kb = Assistant.open(load_settings())
     doc_ids, unknown = kb.resolve_documents(docs or [])
     if unknown:
-        console.print(f"[red]Onbekend document: {', '.join(unknown)}[/] (zie `woonzorg documents`)")
+        console.print(f"[red]{P.UNKNOWN_DOCUMENTS_NL.format(docs=', '.join(unknown))}[/] {P.COMPARE_SEE_DOCUMENTS_NL}")
         raise typer.Exit(2)
     table = kb.compare(topic, doc_ids or None)
     if as_json:
@@ -178,7 +179,7 @@ def compare(
     cells = []
     for col in table.columns:
         if not col.found:
-            cells.append("[dim]Hierover niets gevonden in dit document.[/]")
+            cells.append(f"[dim]{P.COMPARE_NOT_FOUND_NL}[/]")
             continue
         body = "\n".join(col.answer.splitlines()[1:])
         sources = "\n".join(f"[{c.n}] p. {c.page}" for c in col.citations)

@@ -9,6 +9,8 @@ import typer
 from rich.table import Table
 
 from assistant.cli.common import console, load_settings, out
+from prompts import cli as P
+from prompts.service import NO_DEFINITION_NL
 
 commands = typer.Typer()
 
@@ -87,7 +89,7 @@ def terms(
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
     if term and not found:
-        console.print(f"[yellow]Geen definitie van ‘{term}’ gevonden in de documenten.[/]")
+        console.print(f"[yellow]{NO_DEFINITION_NL.format(term=term)}[/]")
         raise typer.Exit(1)
     table = Table(title=f"{len(rows)} begrippen")
     for col in ("begrip", "definitie", "bron", "p.", "scope"):
@@ -96,7 +98,7 @@ def terms(
         table.add_row(str(r["term"]), str(r["definition"])[:300], str(r["file"]), str(r["page"]), str(r["scope"]))
     out.print(table)
     for note in differences(found) if term else []:
-        out.print(f"[bold yellow]Let op:[/] {note}")
+        out.print(f"[bold yellow]{P.NOTE_NL}[/] {note}")
 
 
 @commands.command()

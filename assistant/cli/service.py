@@ -10,6 +10,8 @@ from rich.table import Table
 
 from assistant.cli.common import check_chroma, check_storage, console, load_settings, out
 from ingest.store.checks import MIN_FREE_SERVE
+from prompts import cli as P
+from prompts.service import INVALID_TOKEN_NL
 
 commands = typer.Typer()
 
@@ -67,20 +69,14 @@ def serve(
         console.print(f"[red]{problem}[/]")
         raise typer.Exit(2)
     if not configured:
-        console.print(
-            "Geen tokens ingesteld: lokale demo, alleen bereikbaar op deze machine (127.0.0.1); "
-            "iedereen hier heeft beheerrechten."
-        )
+        console.print(P.NO_TOKENS_NL)
     if workers > 1 and not settings.index.chroma_url:
-        console.print(
-            "[red]--workers > 1 vereist een Chroma-server: de ingebedde Chroma is niet veilig voor meerdere "
-            "processen. Start `chroma run --path …` en zet WOONZORG_CHROMA_URL.[/]"
-        )
+        console.print(f"[red]{P.WORKERS_NEED_CHROMA_NL}[/]")
         raise typer.Exit(2)
-    console.print(f"Woonzorg-assistent op http://{host}:{port}/  (API-documentatie: /docs)")
+    console.print(P.SERVING_NL.format(host=host, port=port))
     if workers > 1:
         # Each worker process builds its app from the same environment (WOONZORG_*, .env).
-        console.print(f"{workers} API-processen; elk laadt dezelfde indexversie (registry + BM25-stempel).")
+        console.print(P.WORKERS_NL.format(workers=workers))
         uvicorn.run(
             "assistant.api.app:app_from_env", factory=True, workers=workers, host=host, port=port, log_level="warning"
         )
@@ -120,12 +116,12 @@ def mcp_stdio(
             console.print(f"[red]{exc}[/]")
             raise typer.Exit(2) from exc
         if found is None:
-            console.print("[red]Dit token is ongeldig of ingetrokken.[/]")
+            console.print(f"[red]{INVALID_TOKEN_NL}[/]")
             raise typer.Exit(2)
         principal = found
     else:
         if role not in ROLES:
-            console.print(f"[red]--role moet {', '.join(ROLES)} zijn.[/]")
+            console.print(f"[red]{P.BAD_ROLE_NL.format(roles=', '.join(ROLES))}[/]")
             raise typer.Exit(2)
         principal = Principal("stdio", cast(Role, role))
     run_stdio(settings, principal, base_url or f"http://{settings.service.host}:{settings.service.port}/")
@@ -145,14 +141,14 @@ def token_add(
 
     settings = load_settings()
     if settings.service.tokens_file is None:
-        console.print("[red]Stel eerst WOONZORG_TOKENS_FILE in (pad naar het tokenbestand).[/]")
+        console.print(f"[red]{P.NO_TOKENS_FILE_NL}[/]")
         raise typer.Exit(2)
     try:
         token, entry = add_token(settings.service.tokens_file, role, label)
     except TokenConfigError as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from exc
-    console.print(f"Token voor rol {entry['role']} (id {entry['id']}); bewaar het nu, het wordt niet opnieuw getoond:")
+    console.print(P.NEW_TOKEN_NL.format(role=entry["role"], id=entry["id"]))
     out.print(token, markup=False, highlight=False)
 
 

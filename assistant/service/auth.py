@@ -19,6 +19,7 @@ from typing import Any, cast
 
 from assistant.models import ROLES, Role
 from ingest.settings import Settings
+from prompts import service as P
 
 TOKEN_ID_LEN = 12
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -41,7 +42,7 @@ def token_hash(token: str) -> str:
 def _role(value: str, where: str) -> Role:
     role = value.strip().lower()
     if role not in ROLES:
-        raise TokenConfigError(f"Onbekende rol ‘{value}’ in {where}; kies uit {', '.join(ROLES)}.")
+        raise TokenConfigError(P.UNKNOWN_ROLE_NL.format(role=value, where=where, roles=", ".join(ROLES)))
     return cast(Role, role)
 
 
@@ -53,7 +54,7 @@ def parse_env_tokens(spec: str) -> dict[str, Role]:
             continue
         token, sep, role = item.strip().rpartition(":")
         if not sep or not token:
-            raise TokenConfigError("WOONZORG_API_TOKENS moet de vorm ‘token:rol,token:rol’ hebben.")
+            raise TokenConfigError(P.BAD_TOKEN_SPEC_NL)
         out[token_hash(token)] = _role(role, "WOONZORG_API_TOKENS")
     return out
 
@@ -65,7 +66,7 @@ def read_tokens_file(path: Path) -> list[dict[str, Any]]:
         data = json.loads(path.read_text(encoding="utf-8"))
         return list(data.get("tokens", []))
     except (OSError, ValueError, AttributeError) as exc:
-        raise TokenConfigError(f"Het tokenbestand {path} is onleesbaar: {exc}") from exc
+        raise TokenConfigError(P.TOKENS_FILE_UNREADABLE_NL.format(path=path, problem=exc)) from exc
 
 
 def add_token(path: Path, role: str, label: str = "") -> tuple[str, dict[str, Any]]:
@@ -130,8 +131,4 @@ def bind_problem(host: str, settings: Settings) -> str | None:
     store = TokenStore(settings)
     if store.configured or is_loopback(host):
         return None
-    return (
-        f"Weigering: zonder tokens start de service alleen op 127.0.0.1, niet op {host}. "
-        "Stel WOONZORG_API_TOKENS of WOONZORG_TOKENS_FILE in (zie `woonzorg token add`) "
-        "of start zonder --host."
-    )
+    return P.BIND_REFUSED_NL.format(host=host)

@@ -29,6 +29,8 @@ from assistant.service.jobs import JobStore
 from ingest.ops.pipeline import ALIAS, INGESTED, REJECTED, REPLACED, FileOutcome, Ingestor
 from ingest.read.pdf import sniff_format
 from ingest.settings import Settings
+from prompts import service as P
+from prompts.ingest import PDF_EMPTY_NL, PDF_NOT_PDF_NL, UPLOAD_TOO_LARGE_NL
 
 log = logging.getLogger(__name__)
 
@@ -201,12 +203,12 @@ class JobQueue:
         def run(ingestor: Ingestor) -> bool:
             doc = ingestor.delete(doc_id)
             if doc is None:
-                job.detail = f"Onbekend document: {doc_id}."
+                job.detail = P.UNKNOWN_DOCUMENT_NL.format(doc=doc_id)
                 return False
             uploaded = self.settings.upload_dir / doc.file
             if uploaded.is_file() and doc.file == f"{doc.sha256}.pdf":
                 uploaded.unlink()  # only files this service stored; corpus files are left alone
-            job.detail = f"{doc.title} is verwijderd."
+            job.detail = P.DOCUMENT_DELETED_NL.format(title=doc.title)
             self.audit.record(who.token_id, who.role, "delete", doc_id, file=doc.file, title=doc.title)
             return True
 
@@ -256,7 +258,7 @@ class JobQueue:
             except Exception as exc:
                 log.exception("job %s failed", job.id)
                 job.status = "failed"
-                job.detail = f"De taak is mislukt: {type(exc).__name__}."
+                job.detail = P.JOB_FAILED_NL.format(kind=type(exc).__name__)
                 try:
                     # A half-staged version must not linger (it is invisible, but takes space).
                     self._ingestor().reconcile()
@@ -265,7 +267,7 @@ class JobQueue:
             finally:
                 for f in job.files:
                     if f.status in ("queued", "running"):
-                        f.status, f.message = REJECTED, f.message or "niet verwerkt (de taak is afgebroken)"
+                        f.status, f.message = REJECTED, f.message or P.JOB_ABORTED_FILE_NL
                 job.finished_at = time.time()
                 self._progress.current = None
                 self.store.save(job.snapshot())
@@ -293,10 +295,10 @@ def precheck(head: bytes, size: int, limit: int) -> FileOutcome | None:
     """The outcome of a file rejected before it is stored: too large, empty, or not a PDF by its
     magic bytes (the extension is never trusted). Messages as the CLI ingest gives them."""
     if size > limit:
-        return FileOutcome("", REJECTED, f"te groot (meer dan {limit // 1_000_000 or 1} MB)", reason="too_large")
+        return FileOutcome("", REJECTED, UPLOAD_TOO_LARGE_NL.format(mb=limit // 1_000_000 or 1), reason="too_large")
     if size == 0:
-        return FileOutcome("", REJECTED, "leeg bestand (0 bytes)", reason="empty")
+        return FileOutcome("", REJECTED, PDF_EMPTY_NL, reason="empty")
     fmt = sniff_format(head)
     if fmt is not None:
-        return FileOutcome("", REJECTED, f"geen PDF (lijkt op {fmt})", reason="not_pdf")
+        return FileOutcome("", REJECTED, PDF_NOT_PDF_NL.format(format=fmt), reason="not_pdf")
     return None

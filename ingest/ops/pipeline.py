@@ -42,6 +42,7 @@ from ingest.store.embedding_cache import EmbeddingCache
 from ingest.store.registry import DocumentRecord, Registry
 from ingest.store.vectors import VectorStore, collection_name, make_client
 from ingest.store.write_lock import held, lock_path
+from prompts import ingest as P
 from prompts.access import ACCESS_KEPT_NL, ACCESS_REASON_MANIFEST_NL, ACCESS_REASON_NO_ENTRY_NL, ACCESS_UPDATED_NL
 
 log = logging.getLogger(__name__)
@@ -206,19 +207,19 @@ class Ingestor:
         done: list[str] = []
         with self.writing():
             if report.leftover_docs and (purged := self.reconcile()):
-                done.append(f"{purged} achtergebleven documentversie(s) opgeruimd")
+                done.append(P.REPAIR_PURGED_NL.format(n=purged))
             if report.orphan_vectors:
                 self.store.delete_ids(report.orphan_vectors)
-                done.append(f"{len(report.orphan_vectors)} verweesde vector(en) verwijderd")
+                done.append(P.REPAIR_ORPHANS_NL.format(n=len(report.orphan_vectors)))
             damaged = self.registry.docs_of_chunks([*report.missing_vectors, *report.mismatched_vectors])
             if damaged:
                 self.registry.forget_vectors(damaged)
             if report.bm25_problem or report.bm25_stale or report.bm25_missing or report.bm25_extra:
                 self.rebuild_bm25()
-                done.append("BM25-index opnieuw opgebouwd")
+                done.append(P.REPAIR_BM25_NL)
         if damaged:
             self.embed_pending()
-            done.append(f"vectoren van {len(damaged)} document(en) opnieuw weggeschreven")
+            done.append(P.REPAIR_REEMBEDDED_NL.format(n=len(damaged)))
         return done
 
     def rebuild_bm25(self) -> Bm25Index:
@@ -278,11 +279,12 @@ class Ingestor:
             outcome = FileOutcome(path.name, REJECTED, exc.message, reason=exc.reason)
         except OSError as exc:
             # A full or read-only data dir is the index's problem, not the file's: say which and how to fix it.
-            message = describe_storage_error(exc, self.settings.data_dir) or f"bestand niet leesbaar ({exc.strerror})"
+            unreadable = P.FILE_UNREADABLE_NL.format(problem=exc.strerror)
+            message = describe_storage_error(exc, self.settings.data_dir) or unreadable
             outcome = FileOutcome(path.name, REJECTED, message, reason="unreadable")
         except Exception as exc:  # the batch goes on; the log keeps the trace
             log.exception("ingest of %s failed", path)
-            unexpected = f"onverwachte fout: {type(exc).__name__}: {exc}"
+            unexpected = P.UNEXPECTED_ERROR_NL.format(kind=type(exc).__name__, problem=exc)
             message = describe_storage_error(exc, self.settings.data_dir) or unexpected
             outcome = FileOutcome(path.name, REJECTED, message, reason="error")
         outcome.seconds = time.perf_counter() - started
@@ -294,7 +296,7 @@ class Ingestor:
     def _ingest(self, path: Path, given: dict[str, Any]) -> FileOutcome:
         name = path.name
         if path.stat().st_size == 0:
-            raise PdfRejected("empty", "leeg bestand (0 bytes)")
+            raise PdfRejected("empty", P.PDF_EMPTY_NL)
         sha = _sha256(path)
         same_bytes = self.registry.find_active(sha256=sha)
         reread = same_bytes is not None and same_bytes.file == name and not _current_reader(same_bytes)
@@ -303,7 +305,7 @@ class Ingestor:
         aliased = self.registry.alias_of(name, sha256=sha)
         if aliased is not None and (doc := self.registry.get(aliased)) is not None and doc.status == "active":
             # Seen before with these exact bytes and linked by text: nothing to redo.
-            return _outcome_for(name, UNCHANGED, f"al vastgelegd als alias van {doc.file}", doc)
+            return _outcome_for(name, UNCHANGED, P.ALREADY_ALIAS_NL.format(file=doc.file), doc)
 
         extracted = read_pdf(
             path,
@@ -318,9 +320,9 @@ class Ingestor:
         same_text = self.registry.find_active(text_sha256=text_sha)
         if same_text is not None and same_text.file != name:
             retired = self._retire_own_version(name, same_text.doc_id)
-            self.registry.add_alias(name, same_text.doc_id, f"zelfde tekst als {same_text.file}", sha)
+            self.registry.add_alias(name, same_text.doc_id, P.ALIAS_NOTE_SAME_TEXT_NL.format(file=same_text.file), sha)
             opened = "".join(f"; {w}" for w in extracted.warnings)
-            message = f"zelfde tekst als {same_text.file} (andere bytes): als alias vastgelegd{opened}{retired}"
+            message = P.SAME_TEXT_ALIAS_NL.format(file=same_text.file) + opened + retired
             return _outcome_for(name, ALIAS, message, same_text)
 
         doc_id = sha[:16]
@@ -371,9 +373,9 @@ class Ingestor:
         for old in superseded:
             self._purge(old)
         status = REPLACED if superseded or reread else INGESTED
-        message = "geïndexeerd"
+        message = P.INGESTED_NL
         if superseded or reread:
-            message = "vervangt de vorige versie" if superseded else "opnieuw gelezen (nieuwe leesversie)"
+            message = P.REPLACES_NL if superseded else P.REREAD_NL
         if extracted.warnings:
             message += "; " + "; ".join(extracted.warnings)
         if access_message:
@@ -395,15 +397,15 @@ class Ingestor:
             if doc.meta.get("structure_version") != STRUCTURE_VERSION:
                 outcome = self._refresh_structure(doc)
             else:
-                outcome = _outcome_for(name, UNCHANGED, "al geïndexeerd (zelfde inhoud)", doc)
+                outcome = _outcome_for(name, UNCHANGED, P.UNCHANGED_NL, doc)
             if access_message:
                 outcome.message += "; " + access_message
             return outcome
         retired = self._retire_own_version(name, doc.doc_id)
         if not retired and self.registry.alias_of(name) == doc.doc_id:
-            return _outcome_for(name, UNCHANGED, f"al vastgelegd als alias van {doc.file}", doc)
-        self.registry.add_alias(name, doc.doc_id, f"identieke kopie van {doc.file}", sha)
-        return _outcome_for(name, ALIAS, f"duplicaat van {doc.file}: als alias vastgelegd" + retired, doc)
+            return _outcome_for(name, UNCHANGED, P.ALREADY_ALIAS_NL.format(file=doc.file), doc)
+        self.registry.add_alias(name, doc.doc_id, P.ALIAS_NOTE_IDENTICAL_NL.format(file=doc.file), sha)
+        return _outcome_for(name, ALIAS, P.DUPLICATE_ALIAS_NL.format(file=doc.file) + retired, doc)
 
     def _sync_access(self, path: Path, sha: str, doc: DocumentRecord) -> tuple[DocumentRecord, str]:
         """The same file ingested again: its manifest's access applies again (metadata only, no
@@ -440,7 +442,7 @@ class Ingestor:
             doc.doc_id, records, warnings, {**doc.meta, "structure_version": STRUCTURE_VERSION}
         )
         counts = ", ".join(f"{len(v)} {k}" for k, v in records.items() if v)
-        return _outcome_for(doc.file, UNCHANGED, f"structuur opnieuw herkend ({counts or 'geen records'})", doc)
+        return _outcome_for(doc.file, UNCHANGED, P.STRUCTURE_REFRESHED_NL.format(counts=counts or P.NO_RECORDS_NL), doc)
 
     def _stored_document(self, doc: DocumentRecord) -> ReadDocument:
         """The document as stored: page texts, and blocks rebuilt from the stored word boxes."""
@@ -464,7 +466,7 @@ class Ingestor:
         superseded = self.registry.activate(doc_id, name)  # one transaction: supersedes name's old version
         for old in superseded:
             self._purge(old)
-        return "; vervangt de vorige versie"
+        return "; " + P.REPLACES_NL
 
     def delete(self, doc_id: str) -> DocumentRecord | None:
         """Remove a document: gone from retrieval in one registry transaction, then its vectors
@@ -498,7 +500,7 @@ class Ingestor:
         started = time.perf_counter()
         doc = self.registry.get(doc_id)
         if doc is None or doc.status != "active":
-            return FileOutcome(doc_id, REJECTED, "onbekend document", reason="unknown")
+            return FileOutcome(doc_id, REJECTED, P.UNKNOWN_DOCUMENT_OUTCOME_NL, reason="unknown")
         meta = {**doc.meta, **(meta_update or {}), "structure_version": STRUCTURE_VERSION}
         if meta_update and "access" in meta_update:  # an admin's choice: a re-ingest keeps it
             meta["access"], meta["access_source"] = access_of(meta_update), FROM_ADMIN
@@ -512,7 +514,7 @@ class Ingestor:
         return FileOutcome(
             doc.file,
             "reindexed",
-            f"opnieuw geïndexeerd ({counts or 'geen records'})",
+            P.REINDEXED_NL.format(counts=counts or P.NO_RECORDS_NL),
             doc_id=doc_id,
             pages=doc.page_count,
             chunks=len(chunks),

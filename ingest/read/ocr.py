@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.read.layout import Box, Word
+from prompts import ingest as P
 
 if TYPE_CHECKING:
     import pypdfium2
@@ -34,7 +35,6 @@ DEFAULT_TIMEOUT = 180.0  # seconds per page; a 300 dpi A4 page takes a few secon
 # ascenders to descenders of the whole line, which is about one em: measured 0.97-0.99 × the font
 # size for 14 and 22 pt DejaVu Sans, and 9.4 pt lines for the 9.5 pt raadsvoorstel scan.
 SIZE_PER_LINE_HEIGHT = 1.0
-UNAVAILABLE_MESSAGE = "OCR niet beschikbaar: installeer tesseract-ocr en tesseract-ocr-nld (make setup doet dat)"
 
 
 class OcrError(RuntimeError):
@@ -45,7 +45,7 @@ class OcrUnavailable(OcrError):
     """Tesseract or the requested language is not installed; the caller can fall back to 'OCR nodig'."""
 
     def __init__(self, detail: str = "") -> None:
-        super().__init__(f"{UNAVAILABLE_MESSAGE}{f' ({detail})' if detail else ''}")
+        super().__init__(f"{P.OCR_UNAVAILABLE_NL}{f' ({detail})' if detail else ''}")
 
 
 @dataclass
@@ -87,7 +87,8 @@ def ocr_page(page: pypdfium2.PdfPage, lang: str = "nld", dpi: int = 300, *,
     """
     missing = [code for code in lang.split("+") if code not in _installed_languages()]
     if missing:
-        raise OcrUnavailable(f"taal ontbreekt: {'+'.join(missing)}" if shutil.which(TESSERACT) else "")
+        detail = P.OCR_MISSING_LANGUAGE_NL.format(languages="+".join(missing))
+        raise OcrUnavailable(detail if shutil.which(TESSERACT) else "")
     width, height = page.get_size()
     image = page.render(scale=dpi / 72, grayscale=True).to_pil()
     # Scale factors from the actual bitmap size: the renderer rounds the pixel size of the page.
@@ -113,9 +114,9 @@ def _run_tesseract(png: Path, lang: str, dpi: int, timeout: float) -> str:
     except FileNotFoundError as exc:
         raise OcrUnavailable() from exc
     except subprocess.TimeoutExpired as exc:
-        raise OcrError(f"OCR mislukt: tesseract duurde langer dan {timeout:.0f} s voor één pagina") from exc
+        raise OcrError(P.OCR_TIMEOUT_NL.format(seconds=timeout)) from exc
     if proc.returncode != 0:
-        raise OcrError(f"OCR mislukt: tesseract stopte met code {proc.returncode}: {proc.stderr.strip()[-500:]}")
+        raise OcrError(P.OCR_EXIT_CODE_NL.format(code=proc.returncode, stderr=proc.stderr.strip()[-500:]))
     return proc.stdout
 
 
@@ -150,7 +151,7 @@ def _parse_tsv(tsv: str, sx: float, sy: float) -> list[Word]:
             size = max(line, pars[len(pars) // 2]) * SIZE_PER_LINE_HEIGHT
             words.append(Word(text, box, size=round(size, 1), confidence=conf))
     except (KeyError, TypeError, ValueError) as exc:
-        raise OcrError(f"OCR mislukt: onleesbare TSV-uitvoer van tesseract ({exc})") from exc
+        raise OcrError(P.OCR_BAD_OUTPUT_NL.format(problem=exc)) from exc
     return words
 
 

@@ -21,6 +21,7 @@ from pypdf.errors import PyPdfError
 
 from ingest.read.layout import PageLayout
 from ingest.read.pages import layout_pages
+from prompts import ingest as P
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def sniff_format(head: bytes) -> str | None:
     stripped = head.lstrip().lower()
     if stripped.startswith((b"<!doctype html", b"<html")):
         return "HTML"
-    return "onbekend formaat"
+    return P.PDF_UNKNOWN_FORMAT_NL
 
 
 _WS_RUN = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
@@ -95,24 +96,24 @@ def read_pdf(
     """Read ``path`` (page texts and layouts) or raise :class:`PdfRejected`."""
     size = path.stat().st_size
     if size == 0:
-        raise PdfRejected("empty", "leeg bestand (0 bytes)")
+        raise PdfRejected("empty", P.PDF_EMPTY_NL)
     with path.open("rb") as fh:
         head = fh.read(1024)
         fh.seek(max(0, size - 2048))
         tail = fh.read()
     fmt = sniff_format(head)
     if fmt is not None:
-        raise PdfRejected("not_pdf", f"geen PDF (lijkt op {fmt})")
+        raise PdfRejected("not_pdf", P.PDF_NOT_PDF_NL.format(format=fmt))
     # A complete PDF ends with %%EOF; without it the file was cut off and any text
     # we could salvage would be indexed as if it were the whole document.
     if b"%%EOF" not in tail:
-        raise PdfRejected("corrupt", "beschadigde of afgekapte PDF (geen %%EOF-einde)")
+        raise PdfRejected("corrupt", P.PDF_TRUNCATED_NL)
     try:
         reader = PdfReader(str(path), strict=False)
     except PyPdfError as exc:
-        raise PdfRejected("corrupt", f"beschadigde PDF ({exc})") from exc
+        raise PdfRejected("corrupt", P.PDF_DAMAGED_NL.format(problem=exc)) from exc
     except Exception as exc:  # pypdf raises plain ValueError/KeyError on some damage
-        raise PdfRejected("corrupt", f"beschadigde PDF ({type(exc).__name__})") from exc
+        raise PdfRejected("corrupt", P.PDF_DAMAGED_NL.format(problem=type(exc).__name__)) from exc
 
     encrypted = bool(reader.is_encrypted)
     warnings: list[str] = []
@@ -120,23 +121,23 @@ def read_pdf(
         # An /Encrypt dictionary with an empty user password is only a permissions flag.
         opened = _try_decrypt(reader, "") or (password and _try_decrypt(reader, password))
         if not opened:
-            raise PdfRejected("encrypted", "beveiligd met een wachtwoord (stel WOONZORG_PDF_PASSWORD in)")
-        warnings.append("versleutelde PDF geopend")
+            raise PdfRejected("encrypted", P.PDF_ENCRYPTED_NL)
+        warnings.append(P.PDF_DECRYPTED_NL)
 
     try:
         page_count = len(reader.pages)
     except Exception as exc:
-        raise PdfRejected("corrupt", f"beschadigde PDF: paginaboom onleesbaar ({type(exc).__name__})") from exc
+        raise PdfRejected("corrupt", P.PDF_PAGE_TREE_NL.format(problem=type(exc).__name__)) from exc
     if page_count == 0:
-        raise PdfRejected("corrupt", "PDF zonder pagina's")
+        raise PdfRejected("corrupt", P.PDF_NO_PAGES_NL)
     if page_count > max_pages:
-        warnings.append(f"{page_count} pagina's; alleen de eerste {max_pages} zijn verwerkt (limiet)")
+        warnings.append(P.PDF_PAGE_LIMIT_NL.format(pages=page_count, limit=max_pages))
 
     limit = min(page_count, max_pages)
     try:
         document = pdfium.PdfDocument(str(path), password=password or None)
     except pdfium.PdfiumError as exc:
-        raise PdfRejected("corrupt", f"beschadigde PDF ({exc})") from exc
+        raise PdfRejected("corrupt", P.PDF_DAMAGED_NL.format(problem=exc)) from exc
     try:
         layouts = layout_pages(document, limit, on_page, min_chars=min_chars_per_page, ocr=ocr)
     finally:
@@ -148,21 +149,21 @@ def read_pdf(
     if ocr_pages:
         mean = sum(lay.confidence or 0.0 for lay in ocr_pages) / len(ocr_pages)
         listed = ", ".join(str(lay.page) for lay in ocr_pages[:10])
-        warnings.append(f"OCR op pagina {listed} (gemiddelde zekerheid {mean:.0f}%)")
+        warnings.append(P.PDF_OCR_PAGES_NL.format(pages=listed, confidence=mean))
     if unreliable:
         listed = ", ".join(map(str, unreliable[:10]))
-        warnings.append(f"pagina {listed}: OCR te onzeker (< {ocr_min_confidence:.0f}%), niet gebruikt voor antwoorden")
+        warnings.append(P.PDF_OCR_UNRELIABLE_NL.format(pages=listed, threshold=ocr_min_confidence))
     total_chars = sum(len(p) for p in pages)
     if total_chars < min_chars_per_page * len(pages):
-        reason = "geen tekstlaag" if not ocr_pages else "ook met OCR te weinig tekst"
+        reason = P.PDF_NO_TEXT_LAYER_NL if not ocr_pages else P.PDF_TOO_LITTLE_TEXT_NL
         raise PdfRejected(
             "ocr_needed",
-            f"{reason} ({total_chars} tekens op {len(pages)} pagina's): OCR nodig"
+            P.PDF_OCR_NEEDED_NL.format(reason=reason, chars=total_chars, pages=len(pages))
             + ("" if ocr_pages or not ocr else f" ({ocr_unavailable_reason()})"),
         )
     empty = [str(i + 1) for i, p in enumerate(pages) if len(p) < min_chars_per_page]
     if empty:
-        warnings.append(f"pagina's zonder tekst (OCR nodig?): {', '.join(empty[:10])}")
+        warnings.append(P.PDF_EMPTY_PAGES_NL.format(pages=", ".join(empty[:10])))
     return ExtractedPdf(
         pages=pages, page_count=page_count, encrypted=encrypted, warnings=warnings, layouts=layouts,
         unreliable_pages=unreliable,
@@ -170,9 +171,9 @@ def read_pdf(
 
 
 def ocr_unavailable_reason() -> str:
-    from ingest.read.ocr import UNAVAILABLE_MESSAGE, tesseract_available
+    from ingest.read.ocr import tesseract_available
 
-    return "" if tesseract_available() else UNAVAILABLE_MESSAGE
+    return "" if tesseract_available() else P.OCR_UNAVAILABLE_NL
 
 
 def _try_decrypt(reader: PdfReader, password: str) -> bool:

@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 from ingest.settings import Settings
+from prompts import ingest as P
 
 _MB = 1024 * 1024
 # Free space an ingest needs at least: SQLite journals, Chroma's segment files and a second
@@ -22,7 +23,6 @@ MIN_FREE_INGEST = 64 * _MB
 # The service writes little (audit log, feedback, uploads go through ingest).
 MIN_FREE_SERVE = 16 * _MB
 
-_FIX_DATA_DIR = "kies met WOONZORG_DATA_DIR een andere map"
 _DISK_FULL = ("database or disk is full", "no space left on device", "os error 28", "disk full")
 _READ_ONLY = ("read-only file system", "readonly database", "os error 30")
 
@@ -37,7 +37,7 @@ class StorageError(Exception):
         self.fix = fix
 
     def __str__(self) -> str:
-        return f"{self.problem}: {self.path}\nOplossing: {self.fix}."
+        return P.STORAGE_ERROR_NL.format(problem=self.problem, path=self.path, fix=self.fix)
 
 
 def check_writable(settings: Settings, min_free_bytes: int = MIN_FREE_INGEST) -> None:
@@ -45,29 +45,27 @@ def check_writable(settings: Settings, min_free_bytes: int = MIN_FREE_INGEST) ->
     has ``min_free_bytes`` free. Writes only a probe file, which it removes again."""
     data_dir = settings.data_dir
     if data_dir.exists() and not data_dir.is_dir():
-        raise StorageError(data_dir, "de datamap is geen map maar een bestand", _FIX_DATA_DIR)
+        raise StorageError(data_dir, P.STORAGE_NOT_A_DIR_NL, P.STORAGE_OTHER_DIR_NL)
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StorageError(
             data_dir,
-            f"de datamap kan niet worden aangemaakt ({_reason(exc)})",
-            f"maak de map aan met schrijfrechten voor deze gebruiker, of {_FIX_DATA_DIR}",
+            P.STORAGE_CANNOT_CREATE_NL.format(reason=_reason(exc)),
+            P.STORAGE_CANNOT_CREATE_FIX_NL,
         ) from exc
     _probe_write(data_dir)
     # As root, permission bits do not stop writes; for other users a read-only file would only
     # fail half-way through a command, so it is caught here.
     for path in (settings.registry_path, settings.embed_cache_path, settings.chroma_path, settings.bm25_dir):
         if path.exists() and not os.access(path, os.W_OK):
-            raise StorageError(
-                path, "geen schrijfrechten", f"geef deze gebruiker schrijfrechten op {path}, of {_FIX_DATA_DIR}"
-            )
+            raise StorageError(path, P.STORAGE_NOT_WRITABLE_NL, P.STORAGE_NOT_WRITABLE_FIX_NL.format(path=path))
     free = shutil.disk_usage(data_dir).free
     if free < min_free_bytes:
         raise StorageError(
             data_dir,
-            f"te weinig vrije schijfruimte ({free / _MB:.1f} MB vrij, minimaal {min_free_bytes / _MB:.0f} MB nodig)",
-            f"maak ruimte vrij op deze schijf, of {_FIX_DATA_DIR} op een schijf met meer ruimte",
+            P.STORAGE_LOW_SPACE_NL.format(free_mb=free / _MB, min_mb=min_free_bytes / _MB),
+            P.STORAGE_LOW_SPACE_FIX_NL,
         )
 
 
@@ -103,17 +101,9 @@ def storage_error(exc: BaseException, data_dir: Path | None = None) -> StorageEr
         code = err.errno if isinstance(err, OSError) else None
         text = str(err).lower()
         if code in (errno.ENOSPC, errno.EDQUOT) or any(s in text for s in _DISK_FULL):
-            return StorageError(
-                path,
-                "schijf vol bij schrijven",
-                f"maak ruimte vrij of {_FIX_DATA_DIR}; wat al was opgeslagen blijft bewaard",
-            )
+            return StorageError(path, P.STORAGE_DISK_FULL_NL, P.STORAGE_DISK_FULL_FIX_NL)
         if code == errno.EROFS or any(s in text for s in _READ_ONLY):
-            return StorageError(
-                path,
-                "alleen-lezen bestandssysteem",
-                f"koppel de schijf opnieuw met schrijfrechten (mount -o remount,rw) of {_FIX_DATA_DIR}",
-            )
+            return StorageError(path, P.STORAGE_READ_ONLY_NL, P.STORAGE_READ_ONLY_FIX_NL)
         if (
             code in (errno.EACCES, errno.EPERM)
             and data_dir is not None
@@ -121,9 +111,7 @@ def storage_error(exc: BaseException, data_dir: Path | None = None) -> StorageEr
             and err.filename
             and _inside(Path(os.fsdecode(err.filename)), data_dir)
         ):
-            return StorageError(
-                path, "geen schrijfrechten", f"geef deze gebruiker schrijfrechten op {path}, of {_FIX_DATA_DIR}"
-            )
+            return StorageError(path, P.STORAGE_NOT_WRITABLE_NL, P.STORAGE_NOT_WRITABLE_FIX_NL.format(path=path))
     return None
 
 
@@ -131,7 +119,7 @@ def describe_storage_error(exc: BaseException, data_dir: Path | None = None) -> 
     """One Dutch line for a file's ingest outcome (path and fix), or None if ``exc`` is not a
     storage fault. For ``Ingestor.ingest_file``'s except clauses."""
     error = storage_error(exc, data_dir)
-    return None if error is None else f"{error.problem} naar {error.path}: {error.fix}"
+    return None if error is None else P.STORAGE_OUTCOME_NL.format(problem=error.problem, path=error.path, fix=error.fix)
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -148,7 +136,7 @@ def _path_of(err: BaseException, data_dir: Path | None) -> Path:
     if isinstance(err, OSError) and err.filename:
         return Path(os.fsdecode(err.filename))
     # SQLite and Chroma do not name the file; the data dir holds all of them.
-    return data_dir if data_dir is not None else Path("de datamap (WOONZORG_DATA_DIR)")
+    return data_dir if data_dir is not None else Path(P.STORAGE_SOME_PATH_NL)
 
 
 def _inside(path: Path, directory: Path) -> bool:
@@ -161,11 +149,11 @@ def _inside(path: Path, directory: Path) -> bool:
 
 def _reason(exc: OSError) -> str:
     if exc.errno == errno.EROFS:
-        return "alleen-lezen bestandssysteem"
+        return P.STORAGE_READ_ONLY_NL
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return "geen schrijfrechten"
+        return P.STORAGE_NOT_WRITABLE_NL
     if exc.errno == errno.ENOTDIR:
-        return "een deel van het pad is een bestand"
+        return P.STORAGE_PATH_HAS_FILE_NL
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "schijf vol"
+        return P.STORAGE_FULL_NL
     return exc.strerror or type(exc).__name__

@@ -21,6 +21,7 @@ from ingest.store.bm25 import MISSING, Bm25Index
 from ingest.store.registry import Registry
 from ingest.store.vectors import StoredVector, VectorStore, collection_name, make_client
 from ingest.store.write_lock import lock_path, try_held
+from prompts import ingest as P
 
 # Examples per problem in the Dutch summary; the JSON report carries every id.
 _EXAMPLES = 3
@@ -62,20 +63,21 @@ class ConsistencyReport:
         if self.store_problem:
             found.append(self.store_problem)
         for items, what in (
-            (self.duplicate_chunks, "dubbele chunks"),
-            (self.orphan_vectors, "verweesde vectoren in Chroma (geen actieve chunk in het register)"),
-            (self.missing_vectors, "chunks zonder vector (document staat als ingebed geregistreerd)"),
-            (self.mismatched_vectors, "vectoren met een andere tekst of ander document dan het register"),
-            (self.leftover_docs, "achtergebleven niet-actieve documentversies in het register"),
-            (self.bm25_missing, "registerchunks ontbreken in BM25"),
-            (self.bm25_extra, "BM25 bevat chunks die niet in het register staan"),
+            (self.duplicate_chunks, P.CHECK_DUPLICATE_CHUNKS_NL),
+            (self.orphan_vectors, P.CHECK_ORPHAN_VECTORS_NL),
+            (self.missing_vectors, P.CHECK_MISSING_VECTORS_NL),
+            (self.mismatched_vectors, P.CHECK_MISMATCHED_VECTORS_NL),
+            (self.leftover_docs, P.CHECK_LEFTOVER_DOCS_NL),
+            (self.bm25_missing, P.CHECK_BM25_MISSING_NL),
+            (self.bm25_extra, P.CHECK_BM25_EXTRA_NL),
         ):
             if items:
-                found.append(f"{len(items)} {what}, bv. {', '.join(items[:_EXAMPLES])}")
+                examples = ", ".join(items[:_EXAMPLES])
+                found.append(P.CHECK_PROBLEM_NL.format(count=len(items), what=what, examples=examples))
         if self.bm25_problem:
-            found.append(f"BM25-bestanden onbruikbaar: {self.bm25_problem}")
+            found.append(P.CHECK_BM25_UNUSABLE_NL.format(problem=self.bm25_problem))
         elif self.bm25_stale:
-            found.append(f"BM25-stempel {self.bm25_version} hoort niet bij registerversie {self.registry_version}")
+            found.append(P.CHECK_BM25_STALE_NL.format(bm25=self.bm25_version, registry=self.registry_version))
         return found
 
     def rows(self) -> list[tuple[str, str, str]]:
@@ -85,29 +87,33 @@ class ConsistencyReport:
             return "FOUT" if bad else "ok"
 
         if not self.registry_version:  # no registry read: nothing below was compared
-            return [("register", "-", "FOUT")]
-        bm25_state = self.bm25_problem or ("verouderd" if self.bm25_stale else "actueel")
+            return [(P.CHECK_ROW_REGISTRY_NL, "-", "FOUT")]
+        bm25_state = self.bm25_problem or (P.CHECK_STALE_NL if self.bm25_stale else P.CHECK_CURRENT_NL)
         return [
-            ("actieve documenten", str(len(self.active_docs)), verdict(bool(self.store_problem))),
-            ("chunks in register", str(self.registry_chunks), "ok"),
-            ("vectoren in Chroma", str(self.vectors), "ok"),
-            ("chunks in BM25", str(self.bm25_chunks), "ok"),
+            (P.CHECK_ROW_ACTIVE_DOCS_NL, str(len(self.active_docs)), verdict(bool(self.store_problem))),
+            (P.CHECK_ROW_REGISTRY_CHUNKS_NL, str(self.registry_chunks), "ok"),
+            (P.CHECK_ROW_VECTORS_NL, str(self.vectors), "ok"),
+            (P.CHECK_ROW_BM25_CHUNKS_NL, str(self.bm25_chunks), "ok"),
             (
-                "wachten op embeddings (documenten / chunks)",
+                P.CHECK_ROW_PENDING_NL,
                 f"{len(self.pending_docs)} / {len(self.pending_vectors)}",
                 "wacht" if self.pending_docs else "ok",
             ),
-            ("dubbele chunks", str(len(self.duplicate_chunks)), verdict(bool(self.duplicate_chunks))),
-            ("verweesde vectoren", str(len(self.orphan_vectors)), verdict(bool(self.orphan_vectors))),
-            ("ontbrekende vectoren", str(len(self.missing_vectors)), verdict(bool(self.missing_vectors))),
-            ("afwijkende vectoren", str(len(self.mismatched_vectors)), verdict(bool(self.mismatched_vectors))),
-            ("niet-actieve documentversies", str(len(self.leftover_docs)), verdict(bool(self.leftover_docs))),
+            (P.CHECK_DUPLICATE_CHUNKS_NL, str(len(self.duplicate_chunks)), verdict(bool(self.duplicate_chunks))),
+            (P.CHECK_ROW_ORPHAN_VECTORS_NL, str(len(self.orphan_vectors)), verdict(bool(self.orphan_vectors))),
+            (P.CHECK_ROW_MISSING_VECTORS_NL, str(len(self.missing_vectors)), verdict(bool(self.missing_vectors))),
             (
-                "BM25-ids ≠ register (ontbreken / extra)",
+                P.CHECK_ROW_MISMATCHED_VECTORS_NL,
+                str(len(self.mismatched_vectors)),
+                verdict(bool(self.mismatched_vectors)),
+            ),
+            (P.CHECK_ROW_LEFTOVER_DOCS_NL, str(len(self.leftover_docs)), verdict(bool(self.leftover_docs))),
+            (
+                P.CHECK_ROW_BM25_IDS_NL,
                 f"{len(self.bm25_missing)} / {len(self.bm25_extra)}",
                 verdict(bool(self.bm25_missing or self.bm25_extra)),
             ),
-            ("BM25-stempel", bm25_state, verdict(bool(self.bm25_problem or self.bm25_stale))),
+            (P.CHECK_ROW_BM25_STAMP_NL, bm25_state, verdict(bool(self.bm25_problem or self.bm25_stale))),
         ]
 
     def to_dict(self) -> dict[str, Any]:
@@ -125,7 +131,7 @@ def check_index(
     """
     report = ConsistencyReport(data_dir=str(settings.data_dir))
     if not settings.registry_path.exists():
-        report.store_problem = f"geen register in {settings.data_dir}: er is hier nog niets geïndexeerd"
+        report.store_problem = P.CHECK_NO_REGISTRY_NL.format(data_dir=settings.data_dir)
         return report
     if model_name is None:
         from ingest.store.embedder import make_embedder  # loads the model lazily; only its name is used
@@ -170,7 +176,7 @@ def _check(settings: Settings, model_name: str, report: ConsistencyReport) -> No
         finally:
             registry.close()
     except sqlite3.Error as exc:
-        report.store_problem = f"register {settings.registry_path} niet leesbaar ({exc})"
+        report.store_problem = P.CHECK_REGISTRY_UNREADABLE_NL.format(path=settings.registry_path, problem=exc)
         return
     active = [d for d in docs if d.status == "active"]
     report.active_docs = [d.doc_id for d in active]
@@ -228,8 +234,8 @@ def _stored_vectors(settings: Settings, name: str) -> tuple[list[StoredVector], 
     except Exception as exc:  # chromadb raises its own NotFoundError for an absent collection
         if "does not exist" in str(exc) or "not found" in str(exc).lower():
             return [], ""
-        return [], f"Chroma niet leesbaar ({type(exc).__name__}: {exc})"
+        return [], P.CHECK_CHROMA_UNREADABLE_NL.format(kind=type(exc).__name__, problem=exc)
     try:
         return list(store.entries()), ""
     except Exception as exc:  # e.g. a Chroma server that went away mid-check
-        return [], f"Chroma niet leesbaar ({type(exc).__name__}: {exc})"
+        return [], P.CHECK_CHROMA_UNREADABLE_NL.format(kind=type(exc).__name__, problem=exc)

@@ -13,11 +13,12 @@ from starlette.concurrency import run_in_threadpool
 from assistant import Answer, AskRequest, Assistant, Principal, QuestionLog
 from assistant.api.deps import AssistantDep, MetricsDep, PrincipalDep, QuestionLogDep
 from assistant.api.metrics import Metrics
+from prompts.api import ANSWER_FAILED_NL, SEARCHING_NL
+from prompts.service import UNKNOWN_DOCUMENT_NL
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["vragen"])
 
-STREAM_ERROR = "Er ging iets mis bij het beantwoorden van deze vraag. Probeer het later opnieuw."
 # Up to four words (with the spaces after them) or a run of blank space: a line never
 # spills into the next piece, and the pieces joined are exactly the answer.
 _PIECE = re.compile(r"(?:\S+[^\S\n]*){1,4}\n?|\s+")
@@ -28,7 +29,7 @@ def _checked(kb: Assistant, req: AskRequest) -> AskRequest:
     cited pages of such documents in the history are dropped."""
     unknown = [d for d in (req.filters.doc_ids or []) if kb.document(d) is None] if req.filters else []
     if unknown:
-        raise HTTPException(404, detail=f"Onbekend document: {', '.join(unknown)}.")
+        raise HTTPException(404, detail=UNKNOWN_DOCUMENT_NL.format(doc=", ".join(unknown)))
     history = [
         t.model_copy(update={"cited_pages": [p for p in t.cited_pages if kb.document(p[0])]}) for t in req.history
     ]
@@ -82,13 +83,13 @@ def _event(name: str, data: object) -> ServerSentEvent:
 async def answer_events(kb: Assistant, metrics: Metrics, req: AskRequest) -> AsyncIterator[ServerSentEvent]:
     """``status``, then ``delta`` pieces of the answer text, ``citations``, ``answer`` and ``done``;
     an ``error`` event (Dutch message, no trace) if answering fails."""
-    yield _event("status", {"message": "Bezig met zoeken in de documenten…"})
+    yield _event("status", {"message": SEARCHING_NL})
     try:
         # Answering is synchronous and CPU-bound: keep it off the event loop.
         answer = await run_in_threadpool(kb.ask, req.question, req.history, req.filters)
     except Exception:
         log.exception("answering failed while streaming")
-        yield _event("error", {"detail": STREAM_ERROR})
+        yield _event("error", {"detail": ANSWER_FAILED_NL})
         return
     metrics.observe_answer(answer)
     for piece in stream_pieces(answer.answer):

@@ -6,6 +6,8 @@ from fastapi import APIRouter, HTTPException, Query
 
 from assistant import Comparison
 from assistant.api.deps import AssistantDep
+from prompts.api import NO_REGION_DOCUMENTS_NL
+from prompts.service import UNKNOWN_DOCUMENT_NL
 
 router = APIRouter(prefix="/api", tags=["vergelijken"])
 
@@ -19,11 +21,11 @@ def compare_documents(
 ) -> Comparison:
     unknown = [d for d in docs or [] if kb.document(d) is None]
     if unknown:
-        raise HTTPException(404, detail=f"Onbekend document: {', '.join(unknown)}.")
+        raise HTTPException(404, detail=UNKNOWN_DOCUMENT_NL.format(doc=", ".join(unknown)))
     doc_ids = list(docs or [])
     for name in region or []:
         matching = kb.documents_about(name)
         if not matching:
-            raise HTTPException(404, detail=f"Geen documenten over de regio ‘{name}’.")
+            raise HTTPException(404, detail=NO_REGION_DOCUMENTS_NL.format(region=name))
         doc_ids += [d for d in matching if d not in doc_ids]
     return kb.compare(topic, doc_ids or None)

@@ -19,18 +19,15 @@ from assistant import Assistant, FileJob, JobQueue, Settings, clean_name, is_pub
 from assistant.api.deps import AssistantDep, AuditDep, PrincipalDep, SettingsDep, require
 from ingest.ops.access import FROM_ADMIN, change_access_of, parse_access
 from ingest.store.registry import DocumentRecord
+from prompts import api as P
 from prompts.access import ACCESS_BAD_VALUE_NL
+from prompts.api import INDEXING_LABELS_NL
+from prompts.service import UNKNOWN_DOCUMENT_NL
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["documenten"])
 ADMIN = [require("admin")]
 _CHUNK = 1 << 20
-
-
-INDEXING_LABELS = {
-    "tekst": "tekst geïndexeerd (zoeken op woorden; semantisch zoeken volgt)",
-    "semantisch": "semantisch geïndexeerd",
-}
 
 
 class DocumentOut(BaseModel):
@@ -47,7 +44,7 @@ class DocumentOut(BaseModel):
     status: str
     # Text goes live first (BM25, seconds after upload); vectors follow in the background.
     indexing: Literal["tekst", "semantisch"] = "semantisch"
-    indexing_label: str = INDEXING_LABELS["semantisch"]
+    indexing_label: str = INDEXING_LABELS_NL["semantisch"]
     access: str = "public"
     aliases: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
@@ -86,7 +83,7 @@ def _document_out(d: DocumentRecord, kb: Assistant) -> DocumentOut:
         chunk_count=d.chunk_count,
         status=d.status,
         indexing=indexing,
-        indexing_label=INDEXING_LABELS[indexing],
+        indexing_label=INDEXING_LABELS_NL[indexing],
         access="public" if is_public(meta) else str(meta.get("access") or "intern"),
         aliases=d.aliases,
         warnings=d.warnings,
@@ -96,7 +93,7 @@ def _document_out(d: DocumentRecord, kb: Assistant) -> DocumentOut:
 
 
 def _unknown(doc_id: str) -> HTTPException:
-    return HTTPException(404, detail=f"Onbekend document: {doc_id}.")
+    return HTTPException(404, detail=UNKNOWN_DOCUMENT_NL.format(doc=doc_id))
 
 
 @router.get("/api/documents", response_model=list[DocumentOut], summary="Geïndexeerde documenten")
@@ -162,19 +159,17 @@ def page_image(doc_id: str, n: int, kb: AssistantDep, settings: SettingsDep) -> 
     if doc is None:
         raise _unknown(doc_id)
     if not 1 <= n <= doc.page_count:
-        raise HTTPException(404, detail=f"Pagina {n} bestaat niet in {doc.file} ({doc.page_count} pagina's).")
+        raise HTTPException(404, detail=P.NO_SUCH_PAGE_NL.format(n=n, file=doc.file, page_count=doc.page_count))
     target = page_image_path(settings, doc.doc_id, n)
     if not target.is_file():
         path = stored_pdf(doc, settings.corpus_dir, settings.upload_dir)
         if path is None:
-            raise HTTPException(404, detail=f"Het PDF-bestand van {doc.file} staat niet (meer) in de corpusmap.")
+            raise HTTPException(404, detail=P.PDF_MISSING_NL.format(file=doc.file))
         try:
             render_page_png(path, n, target)
         except Exception as exc:
             log.exception("rendering page %s of %s failed", n, doc.file)
-            raise HTTPException(
-                500, detail=f"Pagina {n} van {doc.file} kon niet als afbeelding worden getoond."
-            ) from exc
+            raise HTTPException(500, detail=P.PAGE_IMAGE_FAILED_NL.format(n=n, file=doc.file)) from exc
     return FileResponse(target, media_type="image/png", headers={"Cache-Control": PAGE_IMAGE_CACHE})
 
 
@@ -185,7 +180,7 @@ def page(doc_id: str, n: int, kb: AssistantDep) -> PageOut:
         raise _unknown(doc_id)
     text = kb.page_text(doc_id, n)
     if text is None:
-        raise HTTPException(404, detail=f"Pagina {n} bestaat niet in {doc.file} ({doc.page_count} pagina's).")
+        raise HTTPException(404, detail=P.NO_SUCH_PAGE_NL.format(n=n, file=doc.file, page_count=doc.page_count))
     return PageOut(
         doc_id=doc_id,
         file=doc.file,
@@ -232,7 +227,7 @@ def pdf(doc_id: str, kb: AssistantDep, settings: SettingsDep) -> FileResponse:
         raise _unknown(doc_id)
     path = stored_pdf(doc, settings.corpus_dir, settings.upload_dir)
     if path is None:
-        raise HTTPException(404, detail=f"Het PDF-bestand van {doc.file} staat niet (meer) in de corpusmap.")
+        raise HTTPException(404, detail=P.PDF_MISSING_NL.format(file=doc.file))
     # inline: the browser's viewer opens it, and honours #page=N.
     return FileResponse(path, media_type="application/pdf", filename=doc.file, content_disposition_type="inline")
 
@@ -330,9 +325,7 @@ async def upload(
     year: Annotated[int | None, Form(ge=1900, le=2100)] = None,
 ) -> JobOut:
     if len(files) > settings.service.max_upload_files:
-        raise HTTPException(
-            413, detail=f"Te veel bestanden in één keer (maximaal {settings.service.max_upload_files})."
-        )
+        raise HTTPException(413, detail=P.TOO_MANY_FILES_NL.format(max_files=settings.service.max_upload_files))
     meta: dict[str, Any] = {"access": access}
     for key, value in (
         ("title", title),
@@ -425,7 +418,7 @@ def reindex_document(
 def job(job_id: str, request: Request) -> JobOut:
     found = _jobs(request).find(job_id)
     if found is None:
-        raise HTTPException(404, detail=f"Onbekende taak: {job_id}.")
+        raise HTTPException(404, detail=P.UNKNOWN_JOB_NL.format(job_id=job_id))
     return _job_out(found)
 
 

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from assistant import Rating
 from assistant.api.deps import FeedbackDep
+from prompts.api import FEEDBACK_THANKS_NL
 
 router = APIRouter(prefix="/api", tags=["feedback"])
 
@@ -26,4 +27,4 @@ class FeedbackOut(BaseModel):
 @router.post("/feedback", response_model=FeedbackOut, status_code=201, summary="Feedback op een antwoord")
 def feedback(body: FeedbackIn, store: FeedbackDep) -> FeedbackOut:
     fid = store.add(body.question, body.answer, body.rating, body.remark.strip())
-    return FeedbackOut(id=fid, detail="Bedankt voor uw feedback.")
+    return FeedbackOut(id=fid, detail=FEEDBACK_THANKS_NL)

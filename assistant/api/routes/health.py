@@ -9,13 +9,9 @@ from fastapi import APIRouter, Request
 
 from assistant import Assistant, TokenStore
 from assistant.api.deps import bearer_token
+from prompts.api import DENSE_UNAVAILABLE_PROBLEM_NL
 
 router = APIRouter()
-
-# Degraded, not down (HTTP 200): the service still answers, with BM25 alone, so it stays in rotation.
-DENSE_UNAVAILABLE_PROBLEM_NL = (
-    "De vectoropslag (Chroma) is niet bereikbaar: er wordt alleen op trefwoorden (BM25) gezocht."
-)
 
 
 @router.get("/health")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from assistant.api.deps import AssistantDep
+from prompts.service import UNKNOWN_DOCUMENT_NL
 
 router = APIRouter(prefix="/api", tags=["maatregelen"])
 
@@ -40,7 +41,7 @@ def maatregelen(
     doc: str | None = Query(None, description="Alleen dit document (doc_id)"),
 ) -> list[MaatregelOut]:
     if doc and kb.document(doc) is None:
-        raise HTTPException(404, detail=f"Onbekend document: {doc}.")
+        raise HTTPException(404, detail=UNKNOWN_DOCUMENT_NL.format(doc=doc))
     out = []
     for r in kb.measures(trekker=trekker, q=q, doc_id=doc):
         source = kb.document_of(r.file)

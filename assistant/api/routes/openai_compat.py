@@ -30,6 +30,7 @@ from assistant.api.metrics import Metrics
 from assistant.api.routes.ask import _checked, _log_question, stream_pieces
 from assistant.api.routes.documents import _pdf_url
 from prompts import connectors as P
+from prompts.api import ANSWER_FAILED_NL
 
 log = logging.getLogger(__name__)
 
@@ -385,7 +386,7 @@ async def _chunks(
         answer = await run_in_threadpool(kb.ask, req.question, req.history, req.filters)
     except Exception:
         log.exception("answering failed while streaming (/v1)")
-        yield _sse(error_body(500, P.OPENAI_STREAM_ERROR_NL))
+        yield _sse(error_body(500, ANSWER_FAILED_NL))
         yield ServerSentEvent("[DONE]", sep="\n")
         return
     metrics.observe_answer(answer)

@@ -7,14 +7,10 @@ from pydantic import BaseModel
 
 from assistant import Evidence, SearchFilters, dense_use
 from assistant.api.deps import AssistantDep
+from prompts.api import DENSE_UNAVAILABLE_SEARCH_NL
 
 router = APIRouter(prefix="/api")
 
-
-# Chroma was unreachable for this search: the results are BM25's alone.
-DENSE_UNAVAILABLE_SEARCH_NL = (
-    "Let op: semantisch zoeken is nu niet beschikbaar; deze resultaten zijn alleen op trefwoorden gezocht."
-)
 
 
 class SearchOut(BaseModel):

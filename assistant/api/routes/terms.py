@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from assistant import Assistant
 from assistant.api.deps import AssistantDep
 from ingest.records.begrippen import Begrip, differences
+from prompts.service import NO_DEFINITION_NL
 
 router = APIRouter(prefix="/api", tags=["begrippen"])
 
@@ -74,5 +75,5 @@ def terms(kb: AssistantDep, q: str = Query("", max_length=200, description="Zoek
 def term(term: str, kb: AssistantDep) -> TermsOut:
     found = kb.define(term).found
     if not found:
-        raise HTTPException(404, detail=f"Geen definitie van ‘{term}’ gevonden in de documenten.")
+        raise HTTPException(404, detail=NO_DEFINITION_NL.format(term=term))
     return _terms(kb, term, found, dict.fromkeys(range(len(found)), found))

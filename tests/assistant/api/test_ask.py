@@ -9,7 +9,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api.routes.ask import STREAM_ERROR, stream_pieces
+from assistant.api.routes.ask import stream_pieces
+from prompts.api import ANSWER_FAILED_NL
 
 DSP = "regionale-woonzorgopgave-zuid-kennemerland-ijmond-2024.pdf"
 OFF_CORPUS = "Hoeveel subsidie geeft de gemeente voor zonnepanelen?"
@@ -150,7 +151,7 @@ def test_error_mid_stream_is_an_error_event(app_client: TestClient, monkeypatch:
     assert r.status_code == 200  # the stream had started
     events = parse_sse(r.text)
     assert [name for name, _ in events] == ["status", "error"]
-    assert events[-1][1] == {"detail": STREAM_ERROR}
+    assert events[-1][1] == {"detail": ANSWER_FAILED_NL}
     assert "secret" not in r.text and "Traceback" not in r.text
 
     # The JSON endpoint: a Dutch 500, no trace.

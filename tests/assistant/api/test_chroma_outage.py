@@ -20,10 +20,9 @@ import httpx
 import pytest
 
 from assistant.answering.engine import DENSE_UNAVAILABLE_NL
-from assistant.api.routes.health import DENSE_UNAVAILABLE_PROBLEM_NL
-from assistant.api.routes.search import DENSE_UNAVAILABLE_SEARCH_NL
 from ingest.ops.pipeline import Ingestor
 from ingest.settings import Settings
+from prompts.api import DENSE_UNAVAILABLE_PROBLEM_NL, DENSE_UNAVAILABLE_SEARCH_NL
 from tests.assistant.conftest import START_TIMEOUT, WOONZORG, serve_env
 from tests.conftest import CORPUS, ChromaServer, copy_embed_cache, free_port, make_settings, run_chroma
 from tests.processes import running_server, stop
