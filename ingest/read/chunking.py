@@ -13,53 +13,12 @@ from itertools import pairwise
 
 from ingest.models import Chunk
 from ingest.read.structure import Line, label_lines, split_lines
+from ingest.text.analysis import is_abbreviation
 
 # Lines that start a new row/item in a linearised table or list.
 _ROW_START = re.compile(
     r"^(?:\(?[a-z]\)|\d{1,2}\)|[•➢▪●◦■\-–]|\uf0b7|\uf0a7|Stap\s+\d|Voorstel\s+\d|Fase\s+\d|Actie\s+\d)"
 )
-_ABBREVIATIONS = {
-    "bijv",
-    "bv",
-    "o.a",
-    "oa",
-    "min",
-    "max",
-    "nr",
-    "ca",
-    "incl",
-    "excl",
-    "zgn",
-    "resp",
-    "dhr",
-    "mevr",
-    "art",
-    "blz",
-    "e.d",
-    "m.b.t",
-    "t.a.v",
-    "i.p.v",
-    "i.s.m",
-    "m.n",
-    "d.w.z",
-    "evt",
-    "etc",
-    "vs",
-    "jl",
-    "mln",
-    "mld",
-    "mrd",
-    "jr",
-    "p",
-    "pag",
-    "fig",
-    "tab",
-    "e.a",
-    "o.b.v",
-    "t.b.v",
-    "z.s.m",
-    "vgl",
-}
 # Sentence end: ., ! or ? (maybe a closing quote/bracket or footnote number) before a capital/bullet.
 _SENTENCE_BOUNDARY = re.compile(r"(?<=[.!?])[’”'\")\]]?\d{0,2}(?=\s+[A-ZÀ-Ý0-9•➢‘“\"(])")
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
@@ -100,7 +59,7 @@ def _sentence_units(text: str, base: int, lines: list[Line]) -> list[_Unit]:
     for m in _SENTENCE_BOUNDARY.finditer(text):
         before = text[: m.start()].rstrip(".!?")
         last_word = re.split(r"\s", before)[-1].lower() if before else ""
-        if last_word in _ABBREVIATIONS or len(last_word) == 1:
+        if is_abbreviation(last_word) or len(last_word) == 1:
             continue
         if text[m.start() - 1] == "!" and re.match(r"\s+[\w-]+,", text[m.end() :]):
             continue  # a name with an exclamation mark inside a list: "Viva! Zorggroep, RIBW/Kam"

@@ -30,7 +30,7 @@ from itertools import combinations
 
 from ingest.read.chunking import dehyphenate
 from ingest.read.structure import Line, label_lines
-from ingest.text.analysis import fold, tokenize
+from ingest.text.analysis import ends_with_abbreviation, fold, tokenize
 
 KINDS = ("begrippenlijst", "definitiezin", "afkorting", "toelichting")
 
@@ -38,8 +38,6 @@ _WORD = r"[A-Za-zÀ-ÿ][\wÀ-ÿ'’/-]*"
 _OPEN_Q = "“\"‘'"
 _CLOSE_Q = "”\"’'"
 _SENT_END = (".", "!", "?")
-# A "." that does not end a sentence: "min. 5", "o.a. de", "bijv. domotica".
-_ABBREV_DOT = re.compile(r"(?:\b(?:min|max|ca|bijv|bv|o\.a|e\.d|i\.c|m\.b\.t|t\.m|nr|art|vgl|incl)|\b[a-z])\.$", re.I)
 _BIJLAGE_GLOSSARY = re.compile(r"begrip|definitie", re.I)
 _CONCEPT_SOURCE = re.compile(
     r"concept\s+definities\s+van\s+het\s+ministerie\s+van\s+(?P<who>[A-Z]{2,5})\s*\((?P<when>[^()]{3,20})\)"
@@ -165,7 +163,7 @@ def _sentence_end(text: str, start: int) -> int:
     """Offset just past the sentence that runs from ``start`` (or the text's end)."""
     for m in re.finditer(r"[.!?](?=[”’\")]?\d{0,2}(?:\s+[A-ZÀ-Ý0-9•▪➢“‘\"(]|\s*$))", text[start:]):
         end = start + m.end()
-        if not _ABBREV_DOT.search(text[max(start, end - 8) : end]):
+        if not ends_with_abbreviation(text[max(start, end - 8) : end]):
             return end
     return len(text)
 
@@ -256,7 +254,7 @@ def _glossary_bijlage(labelled: list[list[Line]], pages: list[str], scoper: _Sco
             if nxt is not None and _term_line(nxt.text) and nxt.text[:1].islower():
                 break  # this line is the first half of the next term
             body.append(lines[j])
-            if lines[j].text.endswith(_SENT_END) and not _ABBREV_DOT.search(lines[j].text):
+            if lines[j].text.endswith(_SENT_END) and not ends_with_abbreviation(lines[j].text):
                 break  # the definition proper is the first paragraph; the rest is commentary
             j += 1
         i = j if j > i + 1 else i + 1
@@ -729,7 +727,7 @@ def _sentence_start(text: str, pos: int) -> int:
     start = 0
     for m in _SENTENCE_START.finditer(text, 0, pos):
         before = text[max(0, m.start() - 8) : m.start()]
-        if m.group(0).startswith("\n") or not _ABBREV_DOT.search(before):
+        if m.group(0).startswith("\n") or not ends_with_abbreviation(before):
             start = m.end()
     return start
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from ingest.read.chunking import dehyphenate
 from ingest.read.structure import Line, label_lines
-from ingest.text.analysis import count_value, fold
+from ingest.text.analysis import count_value, fold, number_word_pattern
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ _SENTENCE_END = re.compile(r"[.!?:;)](?:\s?\d{1,2})?$")  # footnote numbers may 
 _PARTY_SPLIT = re.compile(r",\s*|\s+(?=[A-ZÀ-Ý][\w-]*:)")
 
 _COUNT = re.compile(
-    r"(?<![\d.,])\b(?P<n>\d{1,3}|één|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien)\s+"
+    rf"(?<![\d.,])\b(?P<n>\d{{1,3}}|{number_word_pattern()})\s+"
     r"(?P<adj>[a-zà-ÿ]+\s+)?(?P<kind>actielijnen|doelen|maatregelen)\b",
     re.IGNORECASE,
 )

@@ -92,3 +92,35 @@ NUMBER_WORDS = {
 def count_value(word: str) -> int | None:
     """ "11" → 11, "elf" → 11; None for anything else."""
     return int(word) if word.isdigit() else NUMBER_WORDS.get(word.lower())
+
+
+def number_word_pattern(*extra: str) -> str:
+    """A regex alternation of the count words (longest first), plus ``extra`` words."""
+    return "|".join(re.escape(w) for w in sorted({*NUMBER_WORDS, *extra}, key=len, reverse=True))
+
+
+# Abbreviations whose "." does not end a sentence ("bijv. domotica", "o.a. de", "min. 5"):
+# lower case, without their last dot.
+ABBREVIATIONS = frozenset(
+    {
+        "art", "blz", "bv", "bijv", "ca", "d.w.z", "dhr", "e.a", "e.d", "etc", "evt", "excl", "fig",
+        "i.c", "i.p.v", "i.s.m", "incl", "jl", "jr", "m.b.t", "m.n", "max", "mevr", "min", "mld", "mln",
+        "mrd", "nr", "o.a", "o.b.v", "oa", "p", "pag", "resp", "t.a.v", "t.b.v", "t.m", "tab", "vgl",
+        "vs", "z.s.m", "zgn",
+    }
+)  # fmt: skip
+
+
+def is_abbreviation(word: str) -> bool:
+    """An abbreviation of ``ABBREVIATIONS`` or a single letter (an initial), with or without its dot."""
+    bare = word.strip("([“‘\"'").rstrip(".").lower()
+    return bare in ABBREVIATIONS or (len(bare) == 1 and bare.isalpha())
+
+
+def ends_with_abbreviation(text: str) -> bool:
+    """Does ``text`` end in an abbreviation's dot, not a sentence's ("… zoals bijv.")?"""
+    text = text.rstrip()
+    if not text.endswith("."):
+        return False
+    words = text.split()
+    return bool(words) and is_abbreviation(words[-1])
