@@ -11,7 +11,7 @@ import pytest
 
 from assistant.service.feedback import FeedbackStore, feedback_path
 from ingest.settings import Settings
-from tests.assistant.test_cli import run_cli
+from tests.assistant.cli.test_commands import run_cli
 
 
 def test_round_trip_api_to_cli_export(api: httpx.Client, corpus_settings: Settings, tmp_path: Path) -> None:

