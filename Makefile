@@ -56,8 +56,9 @@ ocr:
 		$$SUDO apt-get update -qq && \
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-nld; }
 
+# Units and contract tests on synthetic pages; `make test` adds the acceptance tests on the corpus.
 test-fast: setup
-	$(PY) -m pytest -q -m "not slow and not browser"
+	$(PY) -m pytest -q -m "not slow and not browser and not corpus"
 
 lint: setup
 	$(VENV)/bin/ruff check assistant ingest evals tests

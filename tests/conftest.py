@@ -148,3 +148,14 @@ def searcher_per_store(request: pytest.FixtureRequest) -> HybridSearcher:
     name = "embedded_searcher" if request.param == "embedded" else "server_searcher"
     searcher: HybridSearcher = request.getfixturevalue(name)
     return searcher
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Tests over the five corpus PDFs share one index, built once per session (minutes of
+    # embedding): they are the acceptance tests. `make test` runs them; `make test-fast` keeps to
+    # the tests on synthetic pages and units (marker `corpus`, set here from the fixtures used).
+    # searcher_per_store takes its index through getfixturevalue, so it is named here itself.
+    corpus_fixtures = {"corpus_ingest", "searcher_per_store", "mixed_settings"}
+    for item in items:
+        if corpus_fixtures & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.corpus)
