@@ -87,6 +87,13 @@ class AnswerSettings(BaseModel):
         description="Refuse when the best evidence covers less of the question than this (calibrated: "
         "python -m evals.refusal_curve; see evals/reports/refusal).",
     )
+    support_dense_weight: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of the chunk's dense similarity in the evidence support a refusal judges "
+        "(raises lexical coverage, never lowers it; 0: lexical only).",
+    )
 
 
 class LlmSettings(BaseModel):

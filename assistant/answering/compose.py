@@ -3,12 +3,14 @@ citation verified against its page, and the answer text written from what surviv
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from assistant.answering.citations import normalise_ws, valid_citations
 from assistant.answering.extractive import CONTINUES, ROW_START, expand_row, extend_span, merge_adjacent
 from assistant.answering.instruction_guard import is_instruction_like
 from assistant.answering.select import Selection
+from assistant.answering.units import PageUnits
 from assistant.models import Answer, Citation, Passage
 from assistant.question.analysis import QuestionProfile
 from assistant.retrieval.index import SearchIndex
@@ -45,11 +47,15 @@ def compose(selection: Selection, index: SearchIndex) -> Draft:
         if is_instruction_like(quote):
             continue  # a span extended into an instruction-like sentence: leave it out
         line = [Citation(n=0, file=p.file, doc_id=p.doc_id, title=p.title, page=p.page, quote=quote, section=p.section)]
+        notes = [
+            Citation(n=0, file=p.file, doc_id=p.doc_id, title=p.title, page=p.page, quote=note, section=p.section)
+            for note in footnotes(q.page_units, s, e)
+        ]
         if (rest := _continuation(p, page_text, e, index)) is not None:
             line.append(rest)
-        elif q.label is not None and e == q.end:
+        elif q.label is not None and e == q.end and not notes:
             draft.labels[len(draft.lines)] = q.label  # a table row read with its column names
-        draft.lines.append(line)
+        draft.lines.append(line + notes)
     return _without_repeats(draft)
 
 
@@ -98,6 +104,37 @@ def intro(titles: list[str], english: bool) -> str:
     if len(titles) == 1:
         return (P.INTRO_EN if english else P.INTRO_NL).format(source=titles[0])
     return P.INTRO_MULTI_EN if english else P.INTRO_MULTI_NL
+
+
+# A footnote mark glued to a word ("de zeven gemeenten1 en …"), and the note it points to.
+_NOTE_MARK = re.compile(r"(?<=[^\W\d_]{3})(\d{1,2})(?=[\s,.;:)]|$)")
+MAX_NOTE_WORDS = 60
+# A note that only says where something comes from: a source, a link, a publication's title.
+_REFERENCE = re.compile(r"^\d+\s+(bron|zie|source|see)\b|https?://|www\.|\(\D*\d{4}\)\.?$|^[^.!?]*[^.!?\s]$", re.I)
+
+
+def footnotes(page: PageUnits | None, start: int, end: int) -> list[str]:
+    """The notes that the span's footnote marks point to, each quoted as its own text: a note
+    is never glued to the sentence, but what it says (often the list the sentence counts) is
+    shown with it."""
+    if page is None:
+        return []
+    out: list[str] = []
+    for mark in dict.fromkeys(_NOTE_MARK.findall(page.text[start:end])):
+        note = next(
+            (
+                u
+                for u in page.units
+                if u.start >= end
+                and u.kind != "heading"
+                and page.text[u.start : u.end].startswith(f"{mark} ")
+                and len(page.text[u.start : u.end].split()) <= MAX_NOTE_WORDS
+            ),
+            None,
+        )
+        if note is not None and not _REFERENCE.search(text := normalise_ws(page.text[note.start : note.end])):
+            out.append(text)
+    return out
 
 
 def _continuation(p: Passage, page_text: str, end: int, index: SearchIndex) -> Citation | None:

@@ -30,9 +30,14 @@ def refusal_reason(
     cands: list[Candidate],
     vocab: Vocabulary,
     by_record: bool = False,
+    dense: dict[str, float] | None = None,
+    names: list[str] | None = None,
 ) -> tuple[str | None, float | None]:
     """Why not to answer (None: answer), and the evidence support the threshold judged.
-    ``by_record``: a record (a table cell) answers it, no sentence needs to cover the question."""
+    ``by_record``: a record (a table cell) answers it, no sentence needs to cover the question.
+    ``dense``: chunk_id → the chunk's dense similarity to the question (see ``evidence_support``).
+    ``names``: the names evidence must be about (``grounding_names``; none for a comparison,
+    whose names are spread over the documents compared)."""
     index = vocab.index
     if not passages:
         return P.NO_PASSAGE_NL, None
@@ -58,7 +63,7 @@ def refusal_reason(
             return P.UNKNOWN_WORD_NL.format(words=_words(profile, absent)), None
     if by_record:
         return None, None
-    support = evidence_support(profile, cands, index)
+    support = evidence_support(profile, cands, index, dense, index.settings.answer.support_dense_weight, names)
     threshold = index.settings.answer.refuse_below
     if support < threshold:
         if profile.kind == "number" and profile.expects != "any":

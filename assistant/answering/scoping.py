@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from assistant.answering.analyse import Analysed
 from assistant.answering.comparison import AnswerEngine, relevant_documents
+from assistant.answering.vocabulary import used_by_most_documents
 from assistant.models import SearchFilters
 from assistant.retrieval.index import SearchIndex
 from prompts import answer as P
@@ -52,7 +53,7 @@ def _named_places(
     """Narrow retrieval to the documents about the places the question names."""
     if filters is not None and not filters.is_empty():
         return filters, []
-    named = index.names.mentioned(query)
+    named = mentioned(index, query)
     if not named or len(named) == len(index.documents):
         return filters, []
     titles = ", ".join(sorted(index.documents[d].title for d in named))
@@ -63,7 +64,7 @@ def _names_separate_documents(question: str, index: SearchIndex) -> bool:
     """ "… in de regio Noordkust en in de regio Rivierenland": names that belong to different
     documents. ("Noorddorp en Zuiderkerk" in one region belong to the same ones: one subject.)"""
     by_name: dict[str, set[str]] = {}
-    for doc_id, names in index.names.mentioned(question).items():
+    for doc_id, names in mentioned(index, question).items():
         for name in names:
             by_name.setdefault(name, set()).add(doc_id)
     groups = list(by_name.values())
@@ -77,7 +78,7 @@ def _comparison_docs(question: str, filters: SearchFilters | None, engine: Answe
     index = engine.index
     # Many candidates (a large index): keep each named kind of document, or else each
     # document type, represented among the columns.
-    named = index.names.mentioned(question)
+    named = mentioned(index, question)
 
     def group(doc_id: str) -> str:
         return " ".join(named.get(doc_id, [])) or str(index.documents[doc_id].meta.get("document_type", ""))
@@ -87,3 +88,16 @@ def _comparison_docs(question: str, filters: SearchFilters | None, engine: Answe
     if _ALL_DOCUMENTS.search(question):
         return relevant_documents(engine, question, group_of=group)
     return []
+
+
+def mentioned(index: SearchIndex, question: str) -> dict[str, list[str]]:
+    """doc_id → the names the question uses for it: its places, and its kind or author unless
+    most documents' text uses that word as a subject of its own ("bij het maken van een
+    woonzorgvisie" asks about woonzorgvisies, not about the one document of that kind)."""
+    places = index.names.mentioned(question, places_only=True)
+    out: dict[str, list[str]] = {}
+    for doc_id, names in index.names.mentioned(question).items():
+        kept = [n for n in names if n in places.get(doc_id, []) or not used_by_most_documents(index, n)]
+        if kept:
+            out[doc_id] = kept
+    return out

@@ -15,9 +15,14 @@ from difflib import SequenceMatcher
 from assistant.answering.analyse import Analysed
 from assistant.answering.citations import normalise_ws
 from assistant.answering.extractive import (
+    ROLE_LINE,
+    STEP,
     Candidate,
+    about_text,
     candidates,
+    grounding_names,
     has_expected_value,
+    mentions_all,
     prefer_continuity,
     prefer_definitions,
     score,
@@ -28,13 +33,15 @@ from assistant.answering.instruction_guard import is_instruction_like
 from assistant.answering.records import glossary as glossary_answers
 from assistant.answering.records import tables as table_answers
 from assistant.answering.refusal import refusal_reason
+from assistant.answering.retrieve import dense_similarities
 from assistant.answering.scoping import Scoped
-from assistant.answering.units import UNITS, PageUnits
+from assistant.answering.units import UNITS, PageUnits, Unit
 from assistant.answering.vocabulary import Vocabulary
 from assistant.models import Citation, Passage, SearchFilters
 from assistant.question.analysis import QuestionProfile
 from assistant.retrieval.index import SearchIndex
 from ingest.records.begrippen import Begrip, lookup_scored
+from ingest.records.tables import TableCell
 
 # A sentence that announces a list: the list is the answer.
 _LIST_INTRO = re.compile(r":\s*$|\bte\s+weten\b|\bde\s+volgende\b|\bvolgende\s+(stappen|vragen|onderdelen)\b", re.I)
@@ -73,13 +80,20 @@ def select_evidence(analysed: Analysed, scoped: Scoped, passages: list[Passage],
     files = {index.documents[d].file for d in filters.doc_ids or []} if filters and filters.doc_ids else None
     # A table cell whose row and column the question names is evidence of its own, as a
     # glossary entry is: the row label and column name need not be in one sentence.
-    cells = table_answers.find(profile, index, files) if passages else []
+    # A count is no answer to "wie" or to "welke stappen".
+    cells = table_answers.find(profile, index, files) if passages and profile.kind not in ("who", "procedure") else []
+    names = [] if scoped.side_by_side else grounding_names(profile, index)
+    if names:  # a cell answers for the names the question asks about, not for another place's table
+        cells = [c for c in cells if _cell_about(c, names, index)]
     out = Selection(skipped=skipped, glossary=glossary)
     if not (glossary and passages):  # a term the documents define is answerable however it is asked
         # The cell must hold the kind of value asked for: a count is no answer to "hoeveel euro".
         typed = profile.expects in ("money", "percentage", "duration")
         by_record = any(not typed or has_expected_value(profile, f"{c.value} {c.unit} {c.column}") for c in cells)
-        out.refusal, out.support = refusal_reason(profile, passages, cands, vocab, by_record=by_record)
+        dense = dense_similarities(index, analysed.query, passages)
+        out.refusal, out.support = refusal_reason(
+            profile, passages, cands, vocab, by_record=by_record, dense=dense, names=names
+        )
     if out.refusal is not None:
         return out
     out.leads = [table_answers.lead(cells, index)] if cells else []
@@ -110,8 +124,19 @@ def _units_of(index: SearchIndex, doc_id: str, page: int) -> PageUnits | None:
 
 def _with_context(chosen: list[Candidate], profile: QuestionProfile) -> list[Candidate]:
     """Mark what a chosen sentence announces or continues: the list after "… te weten:",
-    the next steps of a procedure, the sentence after a definition."""
-    if profile.kind in ("number", "who", "when"):
+    the next steps of a procedure, the sentence after a definition, the line that names who
+    is responsible for the item a who-question found."""
+    if profile.kind == "who":
+        for c in chosen:
+            c.extend = max(c.extend, _to_role_line(c))
+        return chosen
+    if profile.kind in ("number", "when"):
+        return chosen
+    marked = [c for c in chosen if STEP.match(c.text)] if profile.kind == "procedure" else []
+    if len(marked) >= 2:  # the steps of a procedure, each with its own sentences, sharing one budget
+        share = max(STEP_MIN_WORDS, PROCEDURE_WORDS // len(marked))
+        for c in marked:
+            c.extend = max(c.extend, _step_extent(c, share))
         return chosen
     for i, c in enumerate(chosen):
         if _LIST_INTRO.search(c.text):
@@ -123,6 +148,60 @@ def _with_context(chosen: list[Candidate], profile: QuestionProfile) -> list[Can
         elif i == 0 and profile.kind == "definition":
             c.extend = 1
     return chosen
+
+
+# A procedure's steps share this many words: each step is quoted with as many of its own
+# sentences as fit its share, and with at least one.
+PROCEDURE_WORDS = 150
+STEP_MIN_WORDS = 25
+
+
+def _step_extent(c: Candidate, budget: int) -> int:
+    """How many of the step's own sentences (after its heading, up to the next heading; or the
+    rest of its paragraph) fit in ``budget`` words together with the step line itself."""
+    page, unit = c.page_units, c.unit
+    if page is None or unit is None:
+        return 1
+    if unit.kind == "heading":
+        ahead: list[Unit] = []
+        for u in page.units:
+            if u.start >= unit.end and u.kind == "heading":
+                break
+            if u.start >= unit.end and u.kind != "raw":
+                ahead.append(u)
+    else:
+        ahead = [u for u in page.units if u.block == unit.block and u.start >= unit.end]
+    words, taken = len(c.text.split()), 0
+    for u in ahead:
+        more = len(page.text[u.start : u.end].split())
+        if taken and words + more > budget:
+            break
+        words, taken = words + more, taken + 1
+    return max(taken, 1)
+
+
+# How far after a found sentence its item's role line ("Verantwoordelijk: …") may come.
+ROLE_LINE_REACH = 4
+
+
+def _to_role_line(c: Candidate) -> int:
+    """How many sentences of its own block after ``c`` reach the line naming the item's actor
+    (0: none within reach, or ``c`` names one itself)."""
+    page, unit = c.page_units, c.unit
+    if page is None or unit is None or ROLE_LINE.match(c.text):
+        return 0
+    after = [u for u in page.units if u.block == unit.block and u.start >= unit.end][:ROLE_LINE_REACH]
+    for n, u in enumerate(after, start=1):
+        if ROLE_LINE.match(page.text[u.start : u.end]):
+            return n
+    return 0
+
+
+def _cell_about(cell: TableCell, names: list[str], index: SearchIndex) -> bool:
+    """Does the cell's table, row or column, or its document's title or author, name every one of ``names``?"""
+    doc = index.by_file.get(cell.file)
+    about = about_text(index, doc.doc_id) if doc is not None else ""
+    return mentions_all(names, f"{cell.table} {cell.row} {cell.column} {about}")
 
 
 def _overlaps(text: str, quote: str) -> bool:

@@ -73,7 +73,11 @@ _KIND_PATTERNS: list[tuple[Kind, re.Pattern[str]]] = [
             r"how many|how much|what share|bedrag)\b"
         ),
     ),
-    ("who", re.compile(r"\b(wie|trekker|who|leads?)\b")),
+    # "Welke organisatie voert … uit?", "Welk bureau …": one actor asked for, as with "wie".
+    (
+        "who",
+        re.compile(r"\b(wie|trekker|who|leads?)\b|^(\w+ )?welke? (organisatie|partij|instantie|bureau|adviesbureau)\b"),
+    ),
     ("when", re.compile(r"\b(wanneer|sinds wanneer|when|tijdspad|timeline|in welk jaar)\b")),
     (
         "procedure",
