@@ -104,3 +104,37 @@ VALUE_NAMES_NL = {
     "date": "datum of jaartal",
     "any": "waarde",
 }
+
+# A comparison over "all documents" keeps the best-matching few: the notice says how many of how many.
+COMPARISON_CAPPED_NL = "Vergeleken: de {n} documenten met de best passende passages (van {total})."
+# After the first few titles in VECTORS_PENDING_*: how many more are waiting.
+MORE_TITLES_NL = " en {n} andere"
+
+# Rewriting a follow-up question with an LLM: the system prompt, and one earlier turn in the history.
+REWRITE_SYSTEM_NL = "Je herschrijft vragen."
+REWRITE_TURN_NL = "Vraag: {question}\nAntwoord: {answer}"
+# Why the LLM's answer was not used (the reason in LLM_FALLBACK_NOTICE_NL).
+LLM_NO_VALID_CITATIONS_NL = "geen geldige bronverwijzingen"
+LLM_TIMEOUT_NL = "time-out"
+LLM_UNUSABLE_NL = "onbruikbaar antwoord ({problem})"
+
+# Answers from maatregel records: one line per maatregel (DESCRIBE_*), with its cells by name.
+MEASURE_NL = "Maatregel {id}"
+MEASURE_EN = "Measure {id}"
+NOT_STATED_NL = "niet vermeld"
+TREKKER_NL = "trekker: {trekker}"
+TIJDSPAD_NL = "tijdspad: {tijdspad}"
+BETROKKEN_NL = "betrokken: {parties}"
+STATUS_NL = "waar staan we nu: {status}"
+# What the reader of a maatregel row could not settle, as a notice beside the answer.
+MEASURE_UNCERTAIN_NL = "maatregel {id}: {note}"
+# An overview: per actielijn its number of maatregelen, per doel their ids ("doel 2: 3 (2a–2c)").
+OVERVIEW_ACTIELIJN_NL = "{actielijn}: {count} maatregelen — {doelen}"
+OVERVIEW_DOEL_NL = "doel {nr}: {count} ({first}–{last})"
+OVERVIEW_DOEL_ONE_NL = "doel {nr}: 1 ({id})"
+# The totals in COUNTED_NL.
+MEASURE_TOTALS_NL = "{maatregelen} maatregelen in {doelen} doelen en {actielijnen} actielijnen"
+
+# Answers from the proposals of a report: one line each, and the name of a proposal not found (MISSING_NL).
+PROPOSAL_LINE_NL = "Voorstel {nr}{theme}: {text}"
+PROPOSAL_NAME_NL = "voorstel {nr}"

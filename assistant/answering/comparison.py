@@ -56,7 +56,6 @@ class Comparison(BaseModel):
 
 # Columns in a comparison over "all documents": readable side by side, and each costs one ask.
 MAX_COLUMNS = 6
-CAPPED_NL = "Vergeleken: de {n} documenten met de best passende passages (van {total})."
 
 
 def relevant_documents(

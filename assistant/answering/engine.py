@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 
 from assistant.answering.analyse import Analysed, analyse_question
-from assistant.answering.comparison import CAPPED_NL
 from assistant.answering.compose import compose, render, verify
 from assistant.answering.llm import LlmAnswerer
 from assistant.answering.llm_client import LlmClient, LlmError
@@ -80,7 +79,7 @@ class AnswerEngine:
                 else len(self.index.documents)
             )
             if len(scoped.columns) < pool:
-                notices.append(CAPPED_NL.format(n=len(scoped.columns), total=pool))
+                notices.append(P.COMPARISON_CAPPED_NL.format(n=len(scoped.columns), total=pool))
             answer.notices = notices + answer.notices
             answer.retrieval_query = analysed.query
             answer.timings = {**timings, "total_ms": _ms(start)}

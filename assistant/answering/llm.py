@@ -33,8 +33,8 @@ class LlmAnswerer:
 
     def rewrite(self, question: str, history: list[Turn]) -> str:
         """A follow-up as a standalone question (for retrieval)."""
-        convo = "\n".join(f"Vraag: {t.question}\nAntwoord: {t.answer[:400]}" for t in history[-3:])
-        text = self.client.chat("Je herschrijft vragen.", P.REWRITE_PROMPT_NL.format(history=convo, question=question))
+        convo = "\n".join(P.REWRITE_TURN_NL.format(question=t.question, answer=t.answer[:400]) for t in history[-3:])
+        text = self.client.chat(P.REWRITE_SYSTEM_NL, P.REWRITE_PROMPT_NL.format(history=convo, question=question))
         return text.splitlines()[0].strip() if text.strip() else question
 
     def answer(self, question: str, passages: list[Passage]) -> tuple[str, list[Citation], bool]:
@@ -82,7 +82,7 @@ class LlmAnswerer:
         valid = {c.n for c in citations}
         kept = [s for s in kept if any(int(m) in valid for m in _MARKER.findall(s))]
         if not kept:
-            raise LlmError("geen geldige bronverwijzingen")
+            raise LlmError(P.LLM_NO_VALID_CITATIONS_NL)
         return "\n".join(kept), citations, False
 
     @staticmethod

@@ -6,6 +6,8 @@ from typing import Any
 
 import httpx
 
+from prompts import answer as P
+
 
 class LlmError(Exception):
     """The endpoint did not give a usable answer (time-out, HTTP error, malformed body)."""
@@ -31,8 +33,8 @@ class LlmClient:
             resp.raise_for_status()
             return str(resp.json()["choices"][0]["message"]["content"]).strip()
         except httpx.TimeoutException as exc:
-            raise LlmError("time-out") from exc
+            raise LlmError(P.LLM_TIMEOUT_NL) from exc
         except httpx.HTTPStatusError as exc:
             raise LlmError(f"HTTP {exc.response.status_code}") from exc
         except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as exc:
-            raise LlmError(f"onbruikbaar antwoord ({type(exc).__name__})") from exc
+            raise LlmError(P.LLM_UNUSABLE_NL.format(problem=type(exc).__name__)) from exc

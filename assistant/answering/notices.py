@@ -38,7 +38,7 @@ def vectors_pending(language: str, filters: SearchFilters | None, index: SearchI
     waiting = [d for d in index.waiting_for_vectors() if scope is None or d.doc_id in scope]
     if not waiting:
         return []
-    more = f" en {len(waiting) - NAMED_WAITING} andere" if len(waiting) > NAMED_WAITING else ""
+    more = P.MORE_TITLES_NL.format(n=len(waiting) - NAMED_WAITING) if len(waiting) > NAMED_WAITING else ""
     titles = "; ".join(f"‘{d.title}’" for d in waiting[:NAMED_WAITING]) + more
     if language == "en":  # the answer's language, as the question analysis found it
         return [P.VECTORS_PENDING_EN.format(titles=titles, verb="is" if len(waiting) == 1 else "are")]

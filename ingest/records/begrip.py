@@ -17,6 +17,7 @@ from ingest.records.base import ReadDocument, register
 from ingest.records.begrippen import Begrip, _numbers, extract_begrippen, singular_plural
 from ingest.records.labels import definition_column, field_for
 from ingest.text.analysis import fold
+from prompts import records as R
 
 _BULLET = re.compile(r"^(?:[•▪◦●■□➢►▶✓✔\-–—*·]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s*")
 _ACRONYM = re.compile(r"^(?:[A-Z][A-Za-z]{1,3}|[A-Z][A-Za-z]*[A-Z][A-Za-z]*)$")
@@ -196,9 +197,15 @@ def conflicts(begrippen: list[Begrip]) -> list[dict[str, object]]:
                         "key": key,
                         "a": {"file": a.file, "page": a.page, "definition": a.definition, "numbers": only_a},
                         "b": {"file": b.file, "page": b.page, "definition": b.definition, "numbers": only_b},
-                        "note": (
-                            f"'{a.term}' ({a.file} p. {a.page}) en '{b.term}' ({b.file} p. {b.page}) verschillen in "
-                            f"getallen: {', '.join(only_a) or 'geen'} tegenover {', '.join(only_b) or 'geen'}."
+                        "note": R.NUMBERS_DIFFER_NL.format(
+                            term_a=a.term,
+                            file_a=a.file,
+                            page_a=a.page,
+                            term_b=b.term,
+                            file_b=b.file,
+                            page_b=b.page,
+                            a=", ".join(only_a) or R.NO_NUMBERS_NL,
+                            b=", ".join(only_b) or R.NO_NUMBERS_NL,
                         ),
                     }
                 )

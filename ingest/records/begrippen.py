@@ -31,6 +31,7 @@ from itertools import combinations
 from ingest.read.chunking import dehyphenate
 from ingest.read.structure import Line, label_lines
 from ingest.text.analysis import ends_with_abbreviation, fold, tokenize
+from prompts import records as R
 
 KINDS = ("begrippenlijst", "definitiezin", "afkorting", "toelichting")
 
@@ -190,13 +191,13 @@ class _Scoper:
         if concept and _BIJLAGE_GLOSSARY.search(bijlage):
             m = concept[-1]
             when = " ".join(m.group("when").split())
-            return f"{m.group('who')} (concept, {when})"
+            return R.SCOPE_CONCEPT_NL.format(who=m.group("who"), when=when)
         if bijlage and "BZK" in bijlage and _BIJLAGE_GLOSSARY.search(bijlage):
             return "BZK"
         near = window[-1200:]
         if _RIJK_SOURCE.search(near):
             ministry = list(_MINISTRY.finditer(window))
-            return f"Rijk (ministerie van {ministry[-1].group('who')})" if ministry else "Rijk"
+            return R.SCOPE_MINISTRY_NL.format(who=ministry[-1].group("who")) if ministry else "Rijk"
         return self.title
 
 
@@ -269,9 +270,9 @@ def _glossary_bijlage(labelled: list[list[Line]], pages: list[str], scoper: _Sco
         same_page = [b for b in body if b.page == first.page]
         end = same_page[-1].end if same_page else term_lines[-1].end
         if not same_page:
-            notes.append(f"definitie begint op pagina {body[0].page}; citaat bevat alleen de term")
+            notes.append(R.DEFINITION_STARTS_ON_NL.format(page=body[0].page))
         elif len(same_page) < len(body):
-            notes.append(f"definitie loopt door op pagina {body[-1].page}")
+            notes.append(R.DEFINITION_CONTINUES_NL.format(page=body[-1].page))
         b = _make(
             term,
             definition,
@@ -318,7 +319,7 @@ def _heading_definitions(labelled: list[list[Line]], pages: list[str], scoper: _
         qstart = ln.start if ln.page == start_line.page else start_line.start
         text_from = page_text[start_line.start : on_page[-1].end]
         qend = start_line.start + _sentence_end(text_from, 0)
-        notes = [f"definitie loopt door op pagina {body[-1].page}"] if len(on_page) < len(body) else []
+        notes = [R.DEFINITION_CONTINUES_NL.format(page=body[-1].page)] if len(on_page) < len(body) else []
         b = _make(
             ln.text,
             "\n".join(x.text for x in body),
@@ -581,7 +582,7 @@ def _toelichtingen(pages: list[str], scoper: _Scoper) -> list[Begrip]:
                 # The parenthesis runs onto the next page: join the rest, keep the quote on this page.
                 if page_no < len(pages) and ")" in pages[page_no][:400]:
                     definition = body + pages[page_no][: pages[page_no].index(")")]
-                    notes.append(f"toelichting loopt door op pagina {page_no + 1}; citaat alleen pagina {page_no}")
+                    notes.append(R.EXPLANATION_CONTINUES_NL.format(next_page=page_no + 1, page=page_no))
                 else:
                     continue
                 after = pages[page_no][pages[page_no].index(")") + 1 :]
@@ -593,7 +594,7 @@ def _toelichtingen(pages: list[str], scoper: _Scoper) -> list[Begrip]:
                 if not head:
                     continue
                 term = f"{term[:-1]} {head.group('noun')}"
-                notes.append(f"kernwoord '{head.group('noun')}' overgenomen van na het haakje")
+                notes.append(R.HEAD_NOUN_AFTER_PARENTHESIS_NL.format(noun=head.group("noun")))
             quote_end = m.end() + 1 if closed else len(text.rstrip())
             b = _make(
                 term,
@@ -1027,13 +1028,15 @@ def differences(matches: list[Begrip]) -> list[str]:
             continue
         if _key(a.definition) == _key(b.definition):
             continue
-        where_a = f"'{a.term}' ({a.scope}, {a.file} p. {a.page})"
-        where_b = f"'{b.term}' ({b.scope}, {b.file} p. {b.page})"
+        where_a = R.DEFINITION_WHERE_NL.format(term=a.term, scope=a.scope, file=a.file, page=a.page)
+        where_b = R.DEFINITION_WHERE_NL.format(term=b.term, scope=b.scope, file=b.file, page=b.page)
         na, nb = _numbers(a.definition), _numbers(b.definition)
         only_a = [na[n] for n in na if n not in nb]
         only_b = [nb[n] for n in nb if n not in na]
-        note = f"{where_a} en {where_b} omschrijven het begrip verschillend"
+        note = R.DEFINITIONS_DIFFER_NL.format(where_a=where_a, where_b=where_b)
         if only_a or only_b:
-            note += f"; afwijkende getallen: {', '.join(only_a) or 'geen'} tegenover {', '.join(only_b) or 'geen'}"
+            note += R.DIFFERENT_NUMBERS_NL.format(
+                a=", ".join(only_a) or R.NO_NUMBERS_NL, b=", ".join(only_b) or R.NO_NUMBERS_NL
+            )
         notes.append(note + ".")
     return notes

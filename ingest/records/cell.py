@@ -11,6 +11,7 @@ from ingest.read.layout import Block
 from ingest.records.base import ReadDocument, register
 from ingest.records.labels import ACTION_FIELDS, field_for
 from ingest.records.tables import TableCell, _clean_caption, _period, _row_unit, _token, _unit, parse_tables
+from prompts import records as R
 
 
 def _caption(doc: ReadDocument, block: Block, previous: Block | None) -> str:
@@ -45,7 +46,7 @@ def _from_table(doc: ReadDocument, block: Block, caption: str) -> list[TableCell
             column = block.header[k] if k < len(block.header) else ""
             start, end = min(c.span[0] for c in row), max(c.span[1] for c in row)
             cs, ce = cell.span
-            uncertain = [] if column else ["kolom zonder kop"]
+            uncertain = [] if column else [R.COLUMN_WITHOUT_HEADER_NL]
             out.append(
                 TableCell(
                     table=caption or " | ".join(h for h in block.header if h),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from ingest.records.base import ReadDocument, register
 from ingest.records.phases import Phase, parse_phases
 from ingest.records.voorstellen import Voorstel, check_count, expected_count, parse_voorstellen
+from prompts import records as R
 
 
 class VoorstelKind:
@@ -24,7 +25,7 @@ class VoorstelKind:
         announced = expected_count(doc.pages)
         if not records and announced is None:
             return []
-        return [f"voorstellen: {m}" for m in check_count(records, announced)]
+        return [R.PROPOSALS_CHECK_NL.format(problem=m) for m in check_count(records, announced)]
 
 
 class PhaseKind:

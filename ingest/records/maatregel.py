@@ -16,6 +16,7 @@ from ingest.read.layout import Block, Cell, Line
 from ingest.records.base import ReadDocument, register
 from ingest.records.labels import ACTION_FIELDS, field_for
 from ingest.records.maatregelen import Maatregel, check_counts, expected_counts, parse_maatregelen
+from prompts import records as R
 
 _ID = re.compile(
     r"^(?P<label>(?:(?P<word>actie(?:punt)?|maatregel|project|nr\.?|nummer|activiteit)\s+)?"
@@ -269,7 +270,7 @@ class MaatregelKind:
             return []
         if records and not any(r.doel_nr for r in records) and expected:
             expected = {k: v for k, v in expected.items() if k == "maatregelen"}
-        return [f"maatregelen: {m}" for m in check_counts(records, expected)]
+        return [R.MEASURES_CHECK_NL.format(problem=m) for m in check_counts(records, expected)]
 
 
 register(MaatregelKind())

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from ingest.read.chunking import dehyphenate
 from ingest.read.structure import Line, label_lines
 from ingest.text.analysis import count_value, fold, number_word_pattern
+from prompts import records as R
 
 log = logging.getLogger(__name__)
 
@@ -308,7 +309,7 @@ def _parse_row(row: _Row) -> _Cells:
     cells.maatregel = _clean("\n".join(frags[:s]))
     cells.status = _clean("\n".join(frags[s:]))
     if any(p != start_page for p in frag_pages):
-        cells.notes.append("maatregel/status lopen door op volgende pagina; celgrens onzeker")
+        cells.notes.append(R.MEASURE_STATUS_CONTINUES_NL)
 
     # Right of the tijdspad: fragments in reading order, with their pages.
     post: list[tuple[str, int]] = []
@@ -316,14 +317,14 @@ def _parse_row(row: _Row) -> _Cells:
     if tijd is not None:
         token = tijd.group("t")
         if "\n" in token and not any(ch.isdigit() for ch in token):
-            cells.notes.append(f"tijdspad-woord over regelafbreking samengevoegd ({token!r})")
+            cells.notes.append(R.TIJDSPAD_WORD_JOINED_NL.format(token=token))
             token = token.replace("\n", "")
         end_line = line_at(tijd.end("t"))
         rest = joined[tijd.end("t") : offsets[end_line] + len(lines[end_line].text)].strip()
         # Two tijdspad-like values side by side ("Lopend Q1 2025"): the first is the status column.
         if (again := _TIJD_AT.match(rest)) and not any(ch.isdigit() for ch in token):
             cells.status = f"{cells.status} {token}".strip()
-            cells.notes.append(f"'{token}' gelezen als status (kolom vóór het tijdspad)")
+            cells.notes.append(R.READ_AS_STATUS_NL.format(token=token))
             token = again.group(0)
             rest = rest[again.end() :].strip()
         tijd_parts = [token]
@@ -331,7 +332,7 @@ def _parse_row(row: _Row) -> _Cells:
             post.append((rest, lines[end_line].page))
         post += [(ln.text, ln.page) for ln in lines[end_line + 1 :]]
     elif label is not None:
-        cells.notes.append("tijdspad niet gevonden")
+        cells.notes.append(R.TIJDSPAD_NOT_FOUND_NL)
         first = line_at(label.start())
         post = [(joined[label.start() : offsets[first] + len(lines[first].text)], lines[first].page)]
         post += [(ln.text, ln.page) for ln in lines[first + 1 :]]
@@ -379,36 +380,36 @@ def _parse_row(row: _Row) -> _Cells:
     if tijd_parts:
         cells.tijdspad = normalise_tijdspad("\n".join(tijd_parts))
         if cells.tijdspad == "PM":
-            cells.notes.append("tijdspad 'PM' (nog te bepalen)")
+            cells.notes.append(R.TIJDSPAD_PM_NL)
         if tijd is not None and lines[line_at(tijd.start("t"))].page != start_page:
-            cells.notes.append(f"tijdspad op volgende pagina (p. {lines[line_at(tijd.start('t'))].page})")
+            cells.notes.append(R.TIJDSPAD_NEXT_PAGE_NL.format(page=lines[line_at(tijd.start("t"))].page))
     cells.betrokken = [p.strip(" .") for p in _PARTY_SPLIT.split(_clean("\n".join(betr))) if p.strip(" .")]
     if not cells.betrokken:
-        cells.notes.append("betrokken leeg of niet gevonden")
+        cells.notes.append(R.BETROKKEN_EMPTY_NL)
     if remark:
-        cells.notes.append(f"extra tekst in trekkerkolom: '{_clean(chr(10).join(remark))}'")
+        cells.notes.append(R.TREKKER_EXTRA_TEXT_NL.format(text=_clean("\n".join(remark))))
     if label is None or not trekker:
-        cells.notes.append("trekker niet gevonden")
+        cells.notes.append(R.TREKKER_NOT_FOUND_NL)
     else:
         cells.trekker = _clean("\n".join(trekker))
         if not cells.betrokken and "," in cells.trekker:
             # A label straight after the tijdspad with a list of parties behind it may
             # be the betrokken column with an empty trekker, or vice versa.
-            cells.notes.append("trekker is een opsomming direct na het tijdspad; kan ook de betrokken-kolom zijn")
+            cells.notes.append(R.TREKKER_IS_LIST_NL)
         if trekker_page != start_page:
-            cells.notes.append(f"trekker op volgende pagina (p. {trekker_page})")
+            cells.notes.append(R.TREKKER_NEXT_PAGE_NL.format(page=trekker_page))
     if leftover:
         texts = [t for t, _ in leftover]
         where = sorted({p for _, p in leftover})
         # Full-width lines belong to the maatregel column; narrow ones could be the status.
         if any(len(t) > _STATUS_MAX for t in texts):
             cells.maatregel = f"{cells.maatregel} {_clean(chr(10).join(texts))}".strip()
-            cells.notes.append(f"maatregeltekst loopt door op p. {', '.join(map(str, where))} (na de rij)")
+            cells.notes.append(R.MEASURE_TEXT_CONTINUES_NL.format(pages=", ".join(map(str, where))))
         else:
             cells.status = f"{cells.status} {_clean(chr(10).join(texts))}".strip()
-            cells.notes.append(f"statustekst loopt mogelijk door op p. {', '.join(map(str, where))}")
+            cells.notes.append(R.STATUS_TEXT_CONTINUES_NL.format(pages=", ".join(map(str, where))))
     if not cells.status:
-        cells.notes.append("status leeg of niet te scheiden van de maatregeltekst")
+        cells.notes.append(R.STATUS_EMPTY_NL)
     cells.quote_end = max(ln.end for ln in lines if ln.page == start_page)
     return cells
 
@@ -422,12 +423,12 @@ def _share(rows: list[_Row], cells: list[_Cells], i: int) -> None:
             mine = cells[i]
             mine.status, mine.tijdspad, mine.trekker = donor.status, donor.tijdspad, donor.trekker
             mine.betrokken = list(donor.betrokken)
-            mine.notes.append(f"status/tijdspad/betrokken/trekker gedeeld met {other} (samengevoegde cel)")
-            donor.notes.append(f"status/tijdspad/betrokken/trekker gedeeld met {row_id}")
+            mine.notes.append(R.CELLS_SHARED_MERGED_NL.format(row=other))
+            donor.notes.append(R.CELLS_SHARED_NL.format(row=row_id))
             if rows[j].lines[0].page == rows[i].lines[0].page and j > i:
                 mine.quote_end = max(mine.quote_end, donor.quote_end)
             return
-    cells[i].notes.append("geen status, tijdspad, betrokken of trekker gevonden")
+    cells[i].notes.append(R.CELLS_NOT_FOUND_NL)
 
 
 # --------------------------------------------------------------------------- public API
@@ -449,7 +450,7 @@ def parse_maatregelen(pages: list[str], file: str) -> list[Maatregel]:
         # Letters run a, b, c … within a doel; a gap or repeat means a missed or false row.
         expected = "a" if prev is None or prev.doel is not row.doel else chr(ord(prev.letter) + 1)
         if row.letter != expected:
-            notes.append(f"volgorde: verwacht '{row.doel.nr}{expected}', gevonden '{row.doel.nr}{row.letter}'")
+            notes.append(R.ROW_ORDER_NL.format(expected=f"{row.doel.nr}{expected}", found=f"{row.doel.nr}{row.letter}"))
         prev = row
         first = row.lines[0]
         page_text = pages[first.page - 1]
@@ -527,14 +528,14 @@ def check_counts(records: Sequence[Maatregel], expected: dict[str, int] | None) 
         "maatregelen": len(records),
     }
     problems = [
-        f"{kind}: document noemt {expected[kind]}, parser vond {found[kind]}"
+        R.COUNT_DIFFERS_NL.format(kind=kind, expected=expected[kind], found=found[kind])
         for kind in COUNT_KINDS
         if kind in expected and expected[kind] != found[kind]
     ]
     ids = [r.id for r in records]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
-        problems.append(f"dubbele maatregel-id's: {', '.join(dupes)}")
+        problems.append(R.DUPLICATE_MEASURE_IDS_NL.format(ids=", ".join(dupes)))
     for problem in problems:
         log.warning("maatregelen-telling klopt niet: %s", problem)
     return problems

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ingest.read.chunking import dehyphenate
 from ingest.read.structure import Line, label_lines
+from prompts import records as R
 
 _PHASE = re.compile(
     r"^(?:[▪•➢\-–]\s*)?(?P<y1>(?:19|20)\d{2})(?:\s*[-–]\s*(?P<y2>(?:19|20)\d{2}))?:?\s+"
@@ -95,7 +96,7 @@ def parse_phases(pages: list[str], file: str) -> list[Phase]:
         notes: list[str] = []
         pages_spanned = sorted({ln.page for ln in body})
         if pages_spanned and pages_spanned[-1] != head.page:
-            notes.append(f"beschrijving loopt door tot p. {pages_spanned[-1]}")
+            notes.append(R.PHASE_CONTINUES_NL.format(page=pages_spanned[-1]))
         page_text = pages[head.page - 1]
         on_page = [ln for ln in body if ln.page == head.page]
         end = _first_sentence_end(page_text, on_page[0].start) if on_page else head.end

@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.text.analysis import fold
+from prompts import records as R
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +160,7 @@ def _clean_caption(text: str) -> tuple[str, list[str]]:
     if cleaned == text:
         cleaned = _WORD_FOOTNOTE.sub("", text)
     if cleaned != text:
-        notes.append(f"voetnootnummer uit bijschrift verwijderd: {text!r}")
+        notes.append(R.CAPTION_FOOTNOTE_REMOVED_NL.format(caption=text))
     return cleaned.rstrip(":").rstrip(), notes
 
 
@@ -246,7 +247,7 @@ def _parse_table(
         # Only when the first name cannot head the labels ("Gemeenten"), else the
         # header and rows disagree and nothing is emitted.
         columns = names
-        notes.append("rijlabelkolom heeft geen kop")
+        notes.append(R.LABEL_COLUMN_WITHOUT_HEADER_NL)
     else:
         log.info(
             "%s p%d: %s: %d kopnamen voor %d getallen per rij, overgeslagen",
@@ -262,7 +263,7 @@ def _parse_table(
     if not captioned:
         # No "Tabel N:" caption: the header names the table.
         caption = f"{names[0]}: {', '.join(columns)}"
-        notes.append("tabel zonder bijschrift; naam samengesteld uit de kolomkop")
+        notes.append(R.TABLE_WITHOUT_CAPTION_NL)
 
     period = _period(caption)
     units = [_unit(col, rows[0][2][k].value) for k, col in enumerate(columns)]
@@ -272,23 +273,23 @@ def _parse_table(
     for quote, label, tokens in rows:
         row_notes = list(notes)
         if not label:
-            row_notes.append("rij zonder label")
+            row_notes.append(R.ROW_WITHOUT_LABEL_NL)
         for col, unit, tok in zip(columns, units, tokens, strict=True):
             cell_notes = list(row_notes)
             if tok.value.endswith("%"):
                 unit = "%"
             elif tok.number is None and tok.low is None:
                 unit = ""  # "nvt": nothing to measure
-                cell_notes.append("geen waarde (niet van toepassing)")
+                cell_notes.append(R.NO_VALUE_NL)
             elif not unit and col.lower().startswith("totaal") and len(known) == 1:
                 unit = next(iter(known))
-                cell_notes.append(f"eenheid {unit!r} afgeleid van de andere kolommen")
+                cell_notes.append(R.UNIT_FROM_COLUMNS_NL.format(unit=unit))
             elif not unit and (unit := _row_unit(label)):
-                cell_notes.append(f"eenheid {unit!r} uit het rijlabel")
+                cell_notes.append(R.UNIT_FROM_LABEL_NL.format(unit=unit))
             if tok.low is not None:
-                cell_notes.append(f"bereik: {tok.low:g} tot {tok.high:g}")
+                cell_notes.append(R.RANGE_NL.format(low=tok.low, high=tok.high))
             if tok.footnote:
-                cell_notes.append(f"voetnootnummer {tok.footnote} achter de waarde")
+                cell_notes.append(R.VALUE_FOOTNOTE_NL.format(footnote=tok.footnote))
             cells.append(
                 TableCell(
                     table=caption,

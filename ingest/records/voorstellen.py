@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from ingest.read.chunking import dehyphenate
 from ingest.read.structure import Line, label_lines
 from ingest.text.analysis import NUMBER_WORDS, count_value
+from prompts import records as R
 
 log = logging.getLogger(__name__)
 
@@ -133,15 +134,13 @@ def parse_voorstellen(pages: list[str], file: str) -> list[Voorstel]:
             k = boxes[page].index(b)
             if shown:
                 section = shown[min(k, len(shown) - 1)]
-                notes.append("kader los van de lopende tekst: sectie afgeleid uit de volgorde van kaders en koppen")
+                notes.append(R.BOX_SECTION_GUESSED_NL)
                 if k >= len(shown):
-                    notes.append("meer kaders dan secties op de pagina: laatste sectie aangenomen")
+                    notes.append(R.MORE_BOXES_THAN_SECTIONS_NL)
         if not b.lines:
-            notes.append("geen tekst gevonden onder de kop")
+            notes.append(R.NO_TEXT_UNDER_HEADING_NL)
         elif b.to_page_end and not b.lines[-1].text.rstrip().endswith(_SENTENCE_END):
-            notes.append(
-                f"tekst eindigt zonder slotpunt aan het eind van p. {page}; loopt mogelijk door op p. {page + 1}"
-            )
+            notes.append(R.TEXT_MAY_CONTINUE_NL.format(page=page, next_page=page + 1))
         text = dehyphenate("\n".join(ln.text for ln in b.lines))
         end = max([ln.end for ln in b.lines if ln.page == page], default=b.heading.end)
         records.append(
@@ -175,14 +174,14 @@ def check_count(records: Sequence[Voorstel], expected: int | None) -> list[str]:
     problems: list[str] = []
     numbers = [r.nr for r in records]
     if expected is not None and expected != len(records):
-        problems.append(f"document noemt {expected} voorstellen, parser vond {len(records)}")
+        problems.append(R.PROPOSAL_COUNT_DIFFERS_NL.format(expected=expected, found=len(records)))
     dupes = sorted({n for n in numbers if numbers.count(n) > 1})
     if dupes:
-        problems.append(f"dubbele voorstelnummers: {', '.join(map(str, dupes))}")
+        problems.append(R.DUPLICATE_PROPOSAL_NUMBERS_NL.format(numbers=", ".join(map(str, dupes))))
     if numbers:
         missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
         if missing:
-            problems.append(f"ontbrekende voorstelnummers: {', '.join(map(str, missing))}")
+            problems.append(R.MISSING_PROPOSAL_NUMBERS_NL.format(numbers=", ".join(map(str, missing))))
     for problem in problems:
         log.warning("voorstellen-telling klopt niet: %s", problem)
     return problems

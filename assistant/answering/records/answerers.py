@@ -42,7 +42,11 @@ def from_measures(
     if found.overview:
         opener = opener.rstrip(":") + f" ({P.COUNTED_NL.format(totals=maatregel_answers.totals(found.records))}):"
     # A count does not hinge on the uncertain cells of single rows; a listing does.
-    notices = [] if found.overview else [f"maatregel {m.id}: {n}" for m in found.records for n in m.uncertain]
+    notices = (
+        []
+        if found.overview
+        else [P.MEASURE_UNCERTAIN_NL.format(id=m.id, note=n) for m in found.records for n in m.uncertain]
+    )
     if found.missing_ids:
         notices.append(P.MISSING_IDS_NL.format(ids=", ".join(found.missing_ids)))
     return Answer(

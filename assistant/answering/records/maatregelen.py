@@ -16,6 +16,7 @@ from assistant.question.analysis import QuestionProfile
 from assistant.retrieval.index import SearchIndex
 from ingest.records.maatregelen import Maatregel
 from ingest.text.analysis import fold, tokenize
+from prompts import answer as P
 
 _ABOUT_MEASURES = re.compile(r"\b(maatregel\w*|trekker\w*|measures?|leads?|actiepunt\w*)\b", re.I)
 
@@ -116,17 +117,17 @@ def find(profile: QuestionProfile, index: SearchIndex, doc_ids: list[str] | None
 
 
 def describe(m: Maatregel, english: bool) -> str:
-    name = m.id_label or f"{'Measure' if english else 'Maatregel'} {m.id}"
+    name = m.id_label or (P.MEASURE_EN if english else P.MEASURE_NL).format(id=m.id)
     what = f"{m.titel}. {m.maatregel}" if m.titel and not m.maatregel.startswith(m.titel) else m.maatregel
     parts = [
         f"{name}: {what}",
-        f"trekker: {m.trekker or 'niet vermeld'}",
-        f"tijdspad: {m.tijdspad or 'niet vermeld'}",
+        P.TREKKER_NL.format(trekker=m.trekker or P.NOT_STATED_NL),
+        P.TIJDSPAD_NL.format(tijdspad=m.tijdspad or P.NOT_STATED_NL),
     ]
     if m.betrokken:
-        parts.append(f"betrokken: {', '.join(m.betrokken)}")
+        parts.append(P.BETROKKEN_NL.format(parties=", ".join(m.betrokken)))
     if m.status:
-        parts.append(f"waar staan we nu: {m.status}")
+        parts.append(P.STATUS_NL.format(status=m.status))
     return " — ".join(parts[:1]) + " — " + "; ".join(parts[1:])
 
 
@@ -155,14 +156,16 @@ def overview(records: list[Maatregel]) -> list[tuple[str, Maatregel]]:
         for m in rows:
             per_doel.setdefault(m.doel_nr, []).append(m.id)
         doelen = "; ".join(
-            f"doel {nr}: {len(ids)} ({ids[0]}–{ids[-1]})" if len(ids) > 1 else f"doel {nr}: 1 ({ids[0]})"
+            P.OVERVIEW_DOEL_NL.format(nr=nr, count=len(ids), first=ids[0], last=ids[-1])
+            if len(ids) > 1
+            else P.OVERVIEW_DOEL_ONE_NL.format(nr=nr, id=ids[0])
             for nr, ids in per_doel.items()
         )
-        lines.append((f"{actielijn}: {len(rows)} maatregelen — {doelen}", rows[0]))
+        lines.append((P.OVERVIEW_ACTIELIJN_NL.format(actielijn=actielijn, count=len(rows), doelen=doelen), rows[0]))
     return lines
 
 
 def totals(records: list[Maatregel]) -> str:
     actielijnen = {(m.file, m.actielijn) for m in records}
     doelen = {(m.file, m.doel_nr) for m in records}
-    return f"{len(records)} maatregelen in {len(doelen)} doelen en {len(actielijnen)} actielijnen"
+    return P.MEASURE_TOTALS_NL.format(maatregelen=len(records), doelen=len(doelen), actielijnen=len(actielijnen))

@@ -17,6 +17,7 @@ from assistant.retrieval.index import SearchIndex
 from ingest.records.phases import Phase
 from ingest.records.voorstellen import Voorstel
 from ingest.text.analysis import tokenize
+from prompts import answer as P
 
 # "voorstel" as a proposal, not the "raadsvoorstel" or "wetsvoorstel" a question may name.
 _ABOUT_PROPOSALS = re.compile(r"(?<![\w-])(voorstel(len)?|proposals?)\b", re.I)
@@ -47,7 +48,7 @@ def _proposals(profile: QuestionProfile, index: SearchIndex, pool: list[Voorstel
     numbers = [int(n) for n in _PROPOSAL_NR.findall(profile.text)]
     if numbers:
         found = [v for v in pool if v.nr in numbers]
-        missing = [f"voorstel {n}" for n in numbers if n not in {v.nr for v in found}]
+        missing = [P.PROPOSAL_NAME_NL.format(nr=n) for n in numbers if n not in {v.nr for v in found}]
         return PlanAnswer([_proposal_line(v, index) for v in found], missing)
     frame = set(tokenize("voorstel voorstellen proposal proposals welke doet doen"))
     terms = [t for t in profile.terms if t not in index.naming_terms and t not in frame]
@@ -71,7 +72,8 @@ def _citation(file: str, page: int, quote: str, section: str, index: SearchIndex
 
 def _proposal_line(v: Voorstel, index: SearchIndex) -> tuple[str, Citation]:
     theme = f" ({v.thema})" if v.thema else ""
-    return f"Voorstel {v.nr}{theme}: {v.tekst}", _citation(v.file, v.page, v.quote, v.section, index)
+    line = P.PROPOSAL_LINE_NL.format(nr=v.nr, theme=theme, text=v.tekst)
+    return line, _citation(v.file, v.page, v.quote, v.section, index)
 
 
 def _phase_line(p: Phase, index: SearchIndex) -> tuple[str, Citation]:
