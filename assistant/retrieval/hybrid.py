@@ -26,7 +26,9 @@ def _node(chunk: Chunk, score: float) -> NodeWithScore:
     return NodeWithScore(node=node, score=score)
 
 
-class Bm25Retriever(BaseRetriever):
+class _ChunkRetriever(BaseRetriever):
+    """A llama-index retriever over the index's chunks; subclasses say how they rank (``hits``)."""
+
     def __init__(self, index: SearchIndex, k: int, doc_ids: list[str] | None) -> None:
         super().__init__()
         self._index, self._k, self._doc_ids = index, k, doc_ids
@@ -35,6 +37,11 @@ class Bm25Retriever(BaseRetriever):
         return [_node(self._index.chunks[cid], s) for cid, s in self.hits(query_bundle.query_str)]
 
     def hits(self, query: str) -> list[tuple[str, float]]:
+        raise NotImplementedError
+
+
+class Bm25Retriever(_ChunkRetriever):
+    def hits(self, query: str) -> list[tuple[str, float]]:
         """(chunk_id, score), best first — what ``_retrieve`` wraps as nodes."""
         # The mask is applied inside BM25 before ranking; a view's mask never covers hidden documents.
         allowed = self._index.chunk_mask(self._doc_ids)
@@ -42,14 +49,7 @@ class Bm25Retriever(BaseRetriever):
         return [(cid, s) for cid, s in hits if cid in self._index.chunks]
 
 
-class DenseRetriever(BaseRetriever):
-    def __init__(self, index: SearchIndex, k: int, doc_ids: list[str] | None) -> None:
-        super().__init__()
-        self._index, self._k, self._doc_ids = index, k, doc_ids
-
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        return [_node(self._index.chunks[cid], s) for cid, s in self.hits(query_bundle.query_str)]
-
+class DenseRetriever(_ChunkRetriever):
     def hits(self, query: str) -> list[tuple[str, float]]:
         """(chunk_id, similarity), best first; [] while Chroma is unavailable."""
         health = self._index.dense_health
