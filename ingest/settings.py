@@ -149,17 +149,14 @@ FLAT_NAMES: dict[str, tuple[str, str]] = _flat_names()
 def _nest(flat: dict[str, Any]) -> dict[str, Any]:
     """Flat names moved into their sections; a value given nested wins over the same one given flat."""
     out: dict[str, Any] = {}
+    moved: dict[str, dict[str, Any]] = {}
     for key, value in flat.items():
         target = FLAT_NAMES.get(key.lower())
         if target is None:
             out[key] = value
         else:
-            section, name = target
-            out.setdefault(f"_flat_{section}", {})[name] = value
-    for section in SECTIONS:
-        given = out.pop(f"_flat_{section}", None)
-        if given is None:
-            continue
+            moved.setdefault(target[0], {})[target[1]] = value
+    for section, given in moved.items():
         nested = out.get(section)
         if isinstance(nested, BaseModel):
             nested = nested.model_dump()

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.answering.units import PageUnits, Unit
+from assistant.answering.vocabulary import used_by_most_documents
 from assistant.models import Passage
 from assistant.question.analysis import QuestionProfile
 from assistant.retrieval.index import SearchIndex
 from ingest.read.chunking import split_units
 from ingest.records.begrippen import Begrip
-from ingest.text.analysis import fold, tokenize
+from ingest.records.labels import SYNONYMS
+from ingest.text.analysis import fold, name_stem, tokenize
 
 _DEFINES = re.compile(
     r"\b(is|zijn|betekent|betekenen|wordt\s+verstaan|verstaan\s+we|worden\s+verstaan|houdt\s+in|omvat|bedoeld)\b", re.I
@@ -47,7 +49,10 @@ _TREKKER = re.compile(
     re.I,
 )
 # A line that names the actor of the item above it: "Verantwoordelijk: …", "trekker: …".
-ROLE_LINE = re.compile(r"^\s*(trekker|verantwoordelijke?|uitvoerder|eigenaar|penvoerder|wie)\s*:", re.I)
+# The words are the record reader's own labels for the trekker field (one list, ingest/records/labels.py).
+ROLE_LINE = re.compile(
+    r"^\s*(" + "|".join(re.escape(w) for w in sorted(SYNONYMS["trekker"], key=len, reverse=True)) + r")\s*:", re.I
+)
 _ROW_LETTER = re.compile(r"^\(?([a-z])\)")
 
 # How many cited sentences each kind of question gets.
@@ -354,8 +359,6 @@ def grounding_names(profile: QuestionProfile, index: SearchIndex) -> list[str]:
     on its own."""
     if profile.language != "nl":
         return []
-    from assistant.answering.vocabulary import used_by_most_documents  # vocabulary imports analysis
-
     out: list[str] = []
     for word in profile.proper_nouns:
         parts = [
@@ -370,7 +373,7 @@ def grounding_names(profile: QuestionProfile, index: SearchIndex) -> list[str]:
 
 def _name_forms(name: str) -> list[str]:
     """Folded stems of a name's parts that also match its derived forms ("Heemskerkse")."""
-    return [f[: max(5, len(f) - 3)] for part in name.split("-") if (f := fold(part))]
+    return [name_stem(part) for part in name.split("-") if fold(part)]
 
 
 def mentions_all(names: list[str], text: str) -> bool:

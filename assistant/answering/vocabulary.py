@@ -13,7 +13,7 @@ from assistant.question.analysis import analyse
 from assistant.retrieval.document_names import whole_word
 from assistant.retrieval.index import SearchIndex
 from ingest.records.labels import SYNONYMS
-from ingest.text.analysis import fold, tokenize
+from ingest.text.analysis import fold, name_stem, tokenize
 
 # Words for a measure's attributes (who leads, when, with whom, how far), as record labels name them.
 ATTRIBUTE_TERMS = frozenset(
@@ -74,8 +74,7 @@ class Vocabulary:
 
     def derives_known(self, name: str) -> bool:
         """ "Noorddorpse", "Noorddorpers": a form of a name the indexed text has ("Noorddorp")."""
-        word = fold(name)
-        return len(word) >= 6 and self.has_prefix(word[: max(5, len(word) - 3)])
+        return len(fold(name)) >= 6 and self.has_prefix(name_stem(name))
 
     def subject_terms(self, question: str) -> list[str]:
         """The question's own subject words: not names of places or documents, not numbers, not

@@ -76,7 +76,7 @@ _KIND_PATTERNS: list[tuple[Kind, re.Pattern[str]]] = [
     # "Welke organisatie voert … uit?", "Welk bureau …": one actor asked for, as with "wie".
     (
         "who",
-        re.compile(r"\b(wie|trekker|who|leads?)\b|^(\w+ )?welke? (organisatie|partij|instantie|bureau|adviesbureau)\b"),
+        re.compile(r"\b(wie|trekker|who|leads?)\b|^(\w+ )?welke? \w*(organisatie|partij|instantie|bureau)\b"),
     ),
     ("when", re.compile(r"\b(wanneer|sinds wanneer|when|tijdspad|timeline|in welk jaar)\b")),
     (

@@ -124,3 +124,10 @@ def ends_with_abbreviation(text: str) -> bool:
         return False
     words = text.split()
     return bool(words) and is_abbreviation(words[-1])
+
+
+def name_stem(word: str) -> str:
+    """The folded stem of a name that its derived forms share ("Noorddorpse", "Noorddorpers" →
+    "noorddo"): all but the last three letters, at least five."""
+    folded = fold(word)
+    return folded[: max(5, len(folded) - 3)]
