@@ -63,6 +63,7 @@ def create_app(settings: Settings, kb: Assistant | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # A fresh set of scopes per start (each has its own poller), over the given index if any.
         opened = kb.reopened(settings) if kb else Assistant.open(settings)
+        opened.warm()
         # The loaded index is ~250k long-lived objects: out of the collector's full passes, which
         # otherwise stop every request for ~200 ms about once per 50 asks.
         gc.collect()

