@@ -47,6 +47,11 @@ def compose(selection: Selection, index: SearchIndex) -> Draft:
         if is_instruction_like(quote):
             continue  # a span extended into an instruction-like sentence: leave it out
         line = [Citation(n=0, file=p.file, doc_id=p.doc_id, title=p.title, page=p.page, quote=quote, section=p.section)]
+        # What the span counts ("drie ambities"), set as headings further on: each its own citation.
+        line += [
+            Citation(n=0, file=p.file, doc_id=p.doc_id, title=p.title, page=p.page, quote=item, section=p.section)
+            for item in counted_items(q.page_units, s, e)
+        ]
         notes = [
             Citation(n=0, file=p.file, doc_id=p.doc_id, title=p.title, page=p.page, quote=note, section=p.section)
             for note in footnotes(q.page_units, s, e)
@@ -111,6 +116,13 @@ _NOTE_MARK = re.compile(r"(?<=[^\W\d_]{3})(\d{1,2})(?=[\s,.;:)]|$)")
 MAX_NOTE_WORDS = 60
 # A note that only says where something comes from: a source, a link, a publication's title.
 _REFERENCE = re.compile(r"^\d+\s+(bron|zie|source|see)\b|https?://|www\.|\(\D*\d{4}\)\.?$|^[^.!?]*[^.!?\s]$", re.I)
+
+
+def counted_items(page: PageUnits | None, start: int, end: int) -> list[str]:
+    """The headings a sentence of the span counts and the span does not already hold."""
+    if page is None:
+        return []
+    return [normalise_ws(page.text[u.start : u.end]) for u in page.counted(start, end) if not start <= u.start < end]
 
 
 def footnotes(page: PageUnits | None, start: int, end: int) -> list[str]:

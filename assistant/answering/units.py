@@ -9,6 +9,7 @@ from the words stored at ingest (deterministic, no PDF needed) and cached per pa
 from __future__ import annotations
 
 import re
+import statistics
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -16,8 +17,9 @@ from typing import Protocol
 
 from ingest.read.blocks import in_margin, link_tables
 from ingest.read.chunking import split_units
-from ingest.read.layout import Block, PageLayout, StoredLayout
+from ingest.read.layout import Block, Line, PageLayout, StoredLayout
 from ingest.read.pages import rebuild_layout
+from ingest.text.analysis import count_value, number_word_pattern
 
 # A whole list is quoted up to this length; a longer one up to the items that fit.
 MAX_LIST_WORDS = 120
@@ -31,6 +33,25 @@ _REFERS_BACK = re.compile(
 )
 
 
+# A count of things the text goes on to name: "drie ambities", "4 speerpunten", "vijf nieuwe thema's".
+_COUNTED = re.compile(rf"\b({number_word_pattern()}|\d{{1,2}})\s+(?:[a-zà-ÿ]+\s+)?[a-zà-ÿ'’]{{3,}}\b", re.I)
+# Counts of this size are announced and then listed; a larger one is a quantity ("twintig woningen").
+MIN_COUNTED, MAX_COUNTED = 2, 10
+MAX_SENTENCES_BEFORE_ITEMS = 2  # "We hebben drie ambities. Ze vormen de basis voor …" then the items
+MAX_LEAD_IN_WORDS = 40
+
+
+def announced_count(sentence: str) -> int | None:
+    """The count a lead-in sentence announces (2–10), if it has one; None otherwise."""
+    if len(sentence.split()) > MAX_LEAD_IN_WORDS:
+        return None
+    for m in _COUNTED.finditer(sentence):
+        n = count_value(m.group(1))
+        if n is not None and MIN_COUNTED <= n <= MAX_COUNTED:
+            return n
+    return None
+
+
 @dataclass(frozen=True)
 class Unit:
     """A span of the page text that reads on its own. ``label``: how a table row reads with
@@ -41,6 +62,10 @@ class Unit:
     end: int
     block: int  # index of its block on the page
     label: str | None = None
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.start, self.end
 
 
 @dataclass
@@ -53,10 +78,37 @@ class PageUnits:
     headings: list[tuple[int, str]] = field(default_factory=list)  # (offset, heading text)
     headers: dict[int, list[str]] = field(default_factory=dict)  # table block → its column names
     announces: dict[int, int] = field(default_factory=dict)  # lead-in sentence start → its list block
+    styles: dict[int, tuple[float, bool]] = field(default_factory=dict)  # heading start → (size, bold)
 
     def within(self, start: int, end: int) -> list[Unit]:
         """The units that begin inside ``[start, end)`` (a passage's range)."""
         return [u for u in self.units if start <= u.start < end]
+
+    def counted(self, start: int, end: int) -> list[Unit]:
+        """The headings a sentence in ``[start, end)`` counts ("… hebben we drie ambities
+        geformuleerd."), when exactly that many headings of one style follow it on the page
+        before a heading of another style: items set as sub-headings, each over its own text."""
+        for u in self.units:
+            n = announced_count(self.text[u.start : u.end]) if u.kind == "sentence" and start <= u.start < end else None
+            if n and (found := self._siblings(u, n)):
+                return found
+        return []
+
+    def _siblings(self, lead: Unit, n: int) -> list[Unit]:
+        heads: list[Unit] = []
+        between = 0
+        for u in self.units:
+            if u.start < lead.end:
+                continue
+            if u.kind != "heading":
+                between += not heads
+                if between > MAX_SENTENCES_BEFORE_ITEMS:
+                    return []  # the lead-in's paragraph went on about something else
+                continue
+            if heads and self.styles.get(u.start) != self.styles.get(heads[0].start):
+                break  # a heading of another level: the counted ones are over
+            heads.append(u)
+        return heads if len(heads) == n else []
 
     def heading_at(self, pos: int) -> str:
         """The nearest heading above ``pos`` on this page ('' when none)."""
@@ -139,18 +191,22 @@ class _Pages(Protocol):
 
     def stored_layout(self, doc_id: str, page: int) -> StoredLayout | None: ...
 
+    def furniture(self, doc_id: str) -> frozenset[str]: ...
 
-def build_units(layout: PageLayout, stored: StoredLayout) -> PageUnits:
+
+def build_units(layout: PageLayout, stored: StoredLayout, furniture: frozenset[str] = frozenset()) -> PageUnits:
+    """``furniture``: the document's running header and footer lines, never units."""
     text = layout.text
     out = PageUnits(text, stored, [])
     prev_end_colon: tuple[int, int] | None = None  # (block index, start) of a sentence ending in ":"
     for i, block in enumerate(layout.blocks):
-        if in_margin(block, layout):
+        if in_margin(block, layout, furniture):
             continue
         start, end = block.span
         if block.kind == "heading":
             out.headings.append((start, " ".join(text[start:end].split())))
             out.units.append(Unit("heading", start, end, i))
+            out.styles[start] = _style(block.lines)
             prev_end_colon = None
             continue
         if block.kind == "table":
@@ -172,6 +228,9 @@ def build_units(layout: PageLayout, stored: StoredLayout) -> PageUnits:
             if prev_end_colon and prev_end_colon[0] == i - 1:
                 lead = prev_end_colon[1]
                 out.announces[lead] = i
+            elif (before := _last_sentence(out, i - 1)) and announced_count(text[slice(*before.span)]) == len(items):
+                lead = before.start  # "We werken aan vier speerpunten." and then four items
+                out.announces[lead] = i
             out.lists[i] = (lead, items[-1][1])
             out.units += [Unit("item", s, e, i) for s, e in items]
             out.units += [Unit("sentence", s, e, i) for s, e in tail]
@@ -185,6 +244,7 @@ def build_units(layout: PageLayout, stored: StoredLayout) -> PageUnits:
                 if is_heading:
                     out.headings.append((s, " ".join(text[s:e].split())))
                     out.units.append(Unit("heading", s, e, i))
+                    out.styles[s] = _style([ln for ln in block.lines if ln.words and s <= ln.words[0].start < e])
                 else:
                     part = [(a, b) for a, b in lines if s <= a and b <= e]
                     out.units += [
@@ -211,6 +271,19 @@ def build_units(layout: PageLayout, stored: StoredLayout) -> PageUnits:
         last = sentences[-1] if sentences else None
         prev_end_colon = (i, last[0]) if last and text[last[0] : last[1]].rstrip().endswith(":") else None
     return out
+
+
+def _style(lines: list[Line]) -> tuple[float, bool]:
+    """A heading's type: its words' median size (to half a point) and whether all are bold."""
+    words = [w for ln in lines for w in ln.words]
+    if not words:
+        return (0.0, False)
+    return (round(statistics.median(w.size for w in words) * 2) / 2, all(w.bold for w in words))
+
+
+def _last_sentence(out: PageUnits, block: int) -> Unit | None:
+    last = out.units[-1] if out.units else None
+    return last if last is not None and last.block == block and last.kind == "sentence" else None
 
 
 # A heading in body type: a few words on a line of their own, no closing punctuation.
@@ -336,14 +409,15 @@ class UnitCache:
         layout = rebuild_layout(stored, text) if stored is not None else None
         if layout is None or stored is None:
             return None  # stored before positions were read: the caller falls back to sentences
-        first = next((b for b in layout.blocks if not in_margin(b, layout)), None)
+        repeated = pages.furniture(doc_id)
+        first = next((b for b in layout.blocks if not in_margin(b, layout, repeated)), None)
         if first is not None and first.kind == "table" and not any(first.header) and page > 1:
             # A table that opens the page may carry on from the previous one: take its header.
             prev_text, prev_stored = pages.page_text(doc_id, page - 1), pages.stored_layout(doc_id, page - 1)
             prev = rebuild_layout(prev_stored, prev_text) if prev_text and prev_stored else None
             if prev is not None:
-                link_tables([prev, layout])
-        return build_units(layout, stored)
+                link_tables([prev, layout], repeated)
+        return build_units(layout, stored, repeated)
 
 
 # One cache per process: keys hold the page text, so a re-read page never gets stale units, and

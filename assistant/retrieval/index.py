@@ -21,6 +21,7 @@ from assistant.retrieval.dense_health import STORE_ERRORS, DenseHealth
 from assistant.retrieval.document_names import NameIndex, naming_terms
 from ingest.models import Chunk
 from ingest.read.layout import StoredLayout
+from ingest.read.structure import furniture
 from ingest.records.begrippen import Begrip
 from ingest.records.maatregelen import Maatregel
 from ingest.records.phases import Phase
@@ -68,6 +69,7 @@ class SearchIndex:
         # SQLite read each per (version, page), shared by snapshots and views (access is checked first).
         self._page_text = lru_cache(maxsize=8192)(self._read_page_text)
         self._stored_layout = lru_cache(maxsize=4096)(self._read_stored_layout)
+        self._furniture = lru_cache(maxsize=1024)(self._read_furniture)
         self._embedding_state = _EmbeddingState(self.registry)
         self._load()
 
@@ -249,6 +251,17 @@ class SearchIndex:
         if doc_id not in self.documents:
             return None
         return self._stored_layout(self.version, doc_id, page)
+
+    def furniture(self, doc_id: str) -> frozenset[str]:
+        """The document's running header and footer lines (``ingest.read.structure.furniture``)."""
+        if doc_id not in self.documents:
+            return frozenset()
+        return self._furniture(self.version, doc_id)
+
+    def _read_furniture(self, version: str, doc_id: str) -> frozenset[str]:
+        pages = self.documents[doc_id].page_count
+        # Straight from the registry: a long document must not push the answer pages out of the cache.
+        return furniture([self.registry.page_text(doc_id, p) or "" for p in range(1, pages + 1)])
 
     def _read_page_text(self, version: str, doc_id: str, page: int) -> str | None:
         return self.registry.page_text(doc_id, page)

@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 # Outcome statuses (stable codes; messages are Dutch for the people reading them).
 # Bump when a record kind (ingest/records/) changes: unchanged files then get their records redone
 # from the stored pages and word boxes on the next ingest (no PDF read, no embeddings).
-STRUCTURE_VERSION = 7
+STRUCTURE_VERSION = 8
 # Bump when the reader (ingest/read/) builds other page texts: unchanged files are then read again
 # from their PDF, chunked anew and re-embedded where their text changed (cache hits elsewhere).
 READER_VERSION = 1

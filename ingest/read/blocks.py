@@ -23,11 +23,12 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from ingest.read.layout import Block, Box, Cell, Line, PageLayout, Word, union_all
 from ingest.read.pdf_words import Rule
+from ingest.read.structure import boilerplate_key, furniture
 
 # A bullet stands apart from its text, except a dash typed against a capital ("-We zetten in …"):
 # a word broken at a hyphen never carries on with a capital.
@@ -701,23 +702,53 @@ def _assign_offsets(blocks: list[Block]) -> str:
     return "".join(parts)
 
 
-def in_margin(block: Block, layout: PageLayout) -> bool:
-    """Running header or footer territory: a short block in the top or bottom 8% of the page."""
+# Running headers and footers live in the outer 8% of the page height ...
+MARGIN_ZONE = 0.08
+# ... and either repeat on other pages (``furniture``), or stand apart from the text they frame:
+# more than this many of their own line heights from the nearest body text on the inner side.
+# A heading at the top of a column, or a column's last lines near the bottom, sit in the zone
+# too, but close to the text they belong to, and only once.
+MARGIN_SEPARATION = 2.0
+_PAGE_NUMBER = re.compile(r"^\W*(?:p|pag|pagina|blz|page)?\.?\s*\d{1,4}(?:\s*(?:van|/|of)\s*\d{1,4})?\W*$", re.I)
+
+
+def in_margin(block: Block, layout: PageLayout, furniture: Collection[str] = frozenset()) -> bool:
+    """A running header or footer: a short block in the top or bottom zone of the page that
+    repeats across the document (``furniture``: ``ingest.read.structure.furniture``), is a page
+    number, or is set apart from the body text next to it (or has none next to it)."""
     box = block.box
-    return len(block.text) < 100 and (box.y1 < 0.08 * layout.height or box.y0 > 0.92 * layout.height)
+    top, bottom = box.y1 < MARGIN_ZONE * layout.height, box.y0 > (1 - MARGIN_ZONE) * layout.height
+    if len(block.text) >= 100 or not (top or bottom):
+        return False
+    lines = [ln.text for ln in block.all_lines if ln.text.strip()]
+    if _PAGE_NUMBER.match(block.text.strip()) or (lines and all(boilerplate_key(t) in furniture for t in lines)):
+        return True
+    line_height = box.height / max(len(lines), 1)
+    gaps = [
+        (other.box.y0 - box.y1) if top else (box.y0 - other.box.y1)
+        for other in layout.blocks
+        if other is not block
+        and other.box.x0 < box.x1
+        and box.x0 < other.box.x1  # in the same column band
+        and ((other.box.y0 >= box.y1) if top else (other.box.y1 <= box.y0))
+    ]
+    return not gaps or min(gaps) > MARGIN_SEPARATION * max(line_height, 1.0)
 
 
-def link_tables(layouts: list[PageLayout]) -> None:
+def link_tables(layouts: list[PageLayout], repeated: frozenset[str] | None = None) -> None:
     """A table that opens a page on the columns of the table that closed the previous page is the
-    same table: it takes that header (dropping a repeated one) and is marked ``continued``."""
+    same table: it takes that header (dropping a repeated one) and is marked ``continued``.
+    ``repeated``: the document's running lines, when ``layouts`` are not all its pages."""
+    if repeated is None:
+        repeated = furniture([lay.text for lay in layouts])
     for prev, cur in itertools.pairwise(layouts):
-        last = next((b for b in reversed(prev.blocks) if not in_margin(b, prev)), None)
+        last = next((b for b in reversed(prev.blocks) if not in_margin(b, prev, repeated)), None)
         if last is None or last.kind != "table":
             continue
         spans = _col_spans(last)
         first = None
         for b in cur.blocks:
-            if in_margin(b, cur):
+            if in_margin(b, cur, repeated):
                 continue
             # The rest of a cell whose row broke over the page comes first, inside one column.
             if b.kind != "table" and any(x0 - 6 <= b.box.x0 and b.box.x1 <= x1 + 6 for x0, x1 in spans.values()):

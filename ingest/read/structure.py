@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _NUMBERED_HEADING = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<title>[A-ZÀ-Ý(‘'\"“].*)$")
@@ -39,8 +40,14 @@ def split_lines(page_no: int, page_text: str) -> list[Line]:
     return lines
 
 
-def _boilerplate_key(text: str) -> str:
-    return re.sub(r"\d+", "#", text.lower()).strip()
+def boilerplate_key(text: str) -> str:
+    """A line as running headers repeat it: case and numbers (page, chapter) aside."""
+    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
+
+
+def furniture(page_texts: Sequence[str]) -> frozenset[str]:
+    """Keys (``boilerplate_key``) of the document's running header and footer lines."""
+    return frozenset(find_boilerplate([split_lines(n, text) for n, text in enumerate(page_texts, 1)]))
 
 
 def find_boilerplate(pages: list[list[Line]], edge: int = 3) -> set[str]:
@@ -53,10 +60,10 @@ def find_boilerplate(pages: list[list[Line]], edge: int = 3) -> set[str]:
     numbered: Counter[str] = Counter()
     for lines in pages:
         edge_lines = [ln for ln in lines[:edge] + lines[-edge:] if len(ln.text) < 160]
-        counts.update({_boilerplate_key(ln.text) for ln in edge_lines})
+        counts.update({boilerplate_key(ln.text) for ln in edge_lines})
         numbered.update(
             {
-                _boilerplate_key(ln.text)
+                boilerplate_key(ln.text)
                 for ln in edge_lines
                 if re.search(rf"(?<!\d){ln.page}$", ln.text) and " " in ln.text
             }
@@ -67,7 +74,7 @@ def find_boilerplate(pages: list[list[Line]], edge: int = 3) -> set[str]:
 
 def _is_edge_noise(line: Line, index: int, total: int, boiler: set[str]) -> bool:
     at_edge = index < 3 or index >= total - 3
-    if at_edge and _boilerplate_key(line.text) in boiler:
+    if at_edge and boilerplate_key(line.text) in boiler:
         return True
     if at_edge and _PAGE_NUMBER.match(line.text):
         return True

@@ -108,3 +108,49 @@ def test_a_quote_never_ends_where_the_reader_cut_a_sentence(tmp_path: Path) -> N
     heading = _unit(page, "Stap 4", "heading")
     start, end = page.whole(heading)
     assert " ".join(page.text[start:end].split()) == "Stap 4 - Bespreek de inhoud. Welke onderwerpen komen aan bod?"
+
+
+def _counted_page(heads: list[str], lead: str) -> str:
+    paras = "".join(
+        f"<h3>{h}</h3><p>Hierover gaan wij met inwoners en partners in gesprek in {h.lower()}.</p>" for h in heads
+    )
+    return f"<h2>4. Onze ambities</h2><p>{lead} Ze vormen de basis voor hoofdstuk 5.</p>{paras}<h2>5. Uitvoering</h2>"
+
+
+def test_a_sentence_that_counts_headings_brings_them_along(tmp_path: Path) -> None:
+    heads = ["Geschikt wonen in elk dorp", "Hulp in de buurt", "Niemand staat er alleen voor"]
+    page = _units(tmp_path, _counted_page(heads, "Met inwoners hebben we drie ambities geformuleerd."))
+    lead = _unit(page, "drie ambities", "sentence")
+    assert [page.text[u.start : u.end] for u in page.counted(lead.start, lead.end)] == heads
+    # Not when the count does not match the headings that follow: four announced, three there.
+    other = _units(tmp_path / "b", _counted_page(heads, "Met inwoners hebben we vier ambities geformuleerd."))
+    lead = _unit(other, "vier ambities", "sentence")
+    assert other.counted(lead.start, lead.end) == []
+
+
+def test_a_sentence_that_counts_a_list_without_a_colon_announces_it(tmp_path: Path) -> None:
+    body = (
+        "<p>We werken aan vier speerpunten.</p><ul><li>Preventie versterken.</li><li>Meer geclusterde woningen."
+        "</li><li>Eén loket.</li><li>Vervoer op afroep.</li></ul><p>De raad besluit in het najaar.</p>"
+    )
+    page = _units(tmp_path, body)
+    start, end = page.whole(_unit(page, "vier speerpunten", "sentence"))
+    quoted = " ".join(page.text[start:end].split())
+    assert quoted.startswith("We werken aan vier speerpunten.") and quoted.endswith("Vervoer op afroep.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count"),
+    [
+        ("We hebben drie ambities geformuleerd.", 3),
+        ("De regio kent 4 speerpunten.", 4),
+        ("Er zijn vijf nieuwe thema's.", 5),
+        ("We bouwen twintig woningen.", None),  # a quantity, not a list to come
+        ("Er komt één loket.", None),
+        ("Geen telling in deze zin.", None),
+    ],
+)
+def test_announced_count(sentence: str, count: int | None) -> None:
+    from assistant.answering.units import announced_count
+
+    assert announced_count(sentence) == count

@@ -177,3 +177,55 @@ def test_right_aligned_numbers_in_a_bold_total_row_stay_in_their_columns(tmp_pat
     [table] = _tables(_read(tmp_path, body))
     last = [c.text for c in table.rows[-1]]
     assert last == ["Totaal", "865", "330", "190", "1.385"]
+
+
+# Headings differ from page to page, as headings do (a line on every page is a running one).
+EDGE_HEADINGS = [
+    ("Op tijd nadenken", "Samen verder", "Niemand staat er alleen voor"),
+    ("Eén aanspreekpunt", "Kleine dingen", "Ontmoeten dichtbij"),
+    ("Hulp in de buurt", "Geschikt wonen", "Wat gaan we doen?"),
+]
+
+
+def _edge_page(n: int) -> str:
+    """An A4 page of absolutely placed blocks: a running header close above the body, a heading
+    at the top of each column, a heading at the foot of the left column, a page number."""
+
+    def at(top: float, left: float, html: str, width: float = 80) -> str:
+        return f"<div style='position:absolute;top:{top}mm;left:{left}mm;width:{width}mm'>{html}</div>"
+
+    para = "Inwoners willen zo lang mogelijk thuis wonen, ook als de zorg zwaarder wordt. " * 3
+    top_left, top_right, foot = EDGE_HEADINGS[n - 1]
+    return (
+        f"<div style='position:relative;height:296mm;overflow:hidden;{'page-break-after:always' if n < 3 else ''}'>"
+        + at(7, 15, "<span style='font-size:8pt'>Gemeente Voorbeeld · Woonzorgvisie 2026</span>", 150)
+        + at(12.5, 15, f"<b style='font-size:12pt'>{top_left}</b>")
+        + at(19, 15, f"<p style='margin:0'>{para}</p>")
+        + at(12.5, 110, f"<b style='font-size:12pt'>{top_right}</b>")
+        + at(19, 110, f"<p style='margin:0'>{para}</p>")
+        + at(265, 15, f"<p style='margin:0'>{para[:80]}</p>")
+        + at(277, 15, f"<b style='font-size:12pt'>{foot}</b>")
+        + at(289, 100, f"<span style='font-size:8pt'>{n}</span>", 10)
+        + "</div>"
+    )
+
+
+def test_margin_is_running_lines_and_page_numbers_not_headings_near_the_edge(tmp_path: Path) -> None:
+    from ingest.read.blocks import in_margin
+    from ingest.read.structure import furniture
+
+    css = "@page { size: A4; margin: 0 } body { margin: 0 }"
+    layouts = _read(tmp_path, "".join(_edge_page(n) for n in (1, 2, 3)), css)
+    assert len(layouts) == 3
+    repeated = furniture([lay.text for lay in layouts])
+    for n, lay in enumerate(layouts, 1):
+        margin = {" ".join(b.text.split()) for b in lay.blocks if in_margin(b, lay, repeated)}
+        assert margin == {"Gemeente Voorbeeld · Woonzorgvisie 2026", str(n)}, margin
+        body = " ".join(b.text for b in lay.blocks if not in_margin(b, lay, repeated))
+        for heading in EDGE_HEADINGS[n - 1]:
+            assert heading in " ".join(body.split())
+    # Without the document's repeated lines the header sits too close to the body to be told
+    # apart by its place alone; the page number still is one.
+    first = layouts[0]
+    alone = {" ".join(b.text.split()) for b in first.blocks if in_margin(b, first)}
+    assert alone == {"1"}
