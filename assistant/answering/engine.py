@@ -24,7 +24,7 @@ from assistant.answering.side_by_side import side_by_side
 from assistant.answering.vocabulary import Vocabulary
 from assistant.models import Answer, Evidence, Passage, SearchFilters, Turn
 from assistant.retrieval.dense_health import dense_use
-from assistant.retrieval.hybrid import HybridSearcher
+from assistant.retrieval.hybrid import DenseRanking, HybridSearcher
 from ingest.records.begrippen import differences
 from ingest.settings import Settings
 from prompts import answer as P
@@ -86,11 +86,14 @@ class AnswerEngine:
             return answer
 
         t = time.perf_counter()
-        passages = retrieve(analysed, scoped, self.searcher).passages
+        retrieved = retrieve(analysed, scoped, self.searcher)
+        passages = retrieved.passages
         timings["retrieve_ms"] = _ms(t)
 
         t = time.perf_counter()
-        answer = self._from_records(analysed, scoped) or self._from_passages(analysed, scoped, passages)
+        answer = self._from_records(analysed, scoped) or self._from_passages(
+            analysed, scoped, passages, retrieved.dense
+        )
         answer.evidence = [_evidence(p) for p in passages[:5]]
         if not answer.refused:
             answer.notices += unmentioned_places(analysed.query, analysed.profile, answer, self.index)
@@ -110,10 +113,12 @@ class AnswerEngine:
                 return answer
         return None
 
-    def _from_passages(self, analysed: Analysed, scoped: Scoped, passages: list[Passage]) -> Answer:
+    def _from_passages(
+        self, analysed: Analysed, scoped: Scoped, passages: list[Passage], dense: DenseRanking | None = None
+    ) -> Answer:
         """Units of the retrieved passages → refusal or a cited, verified answer."""
         question, profile = analysed.question, analysed.profile
-        selection = select_evidence(analysed, scoped, passages, self.vocab)
+        selection = select_evidence(analysed, scoped, passages, self.vocab, dense)
         if selection.refusal is not None:
             answer = refuse(question, profile, passages, selection.refusal, self.index)
         else:

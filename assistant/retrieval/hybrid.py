@@ -6,6 +6,8 @@ Filters are resolved to doc ids and applied *inside* each retriever (Chroma
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Literal
 
 from llama_index.core.llms import MockLLM
@@ -49,22 +51,66 @@ class Bm25Retriever(_ChunkRetriever):
         return [(cid, s) for cid, s in hits if cid in self._index.chunks]
 
 
+@dataclass(frozen=True)
+class DenseRanking:
+    """One dense query as retrieval made it: the store's top ``k`` for ``query`` within the
+    documents ``scope``. A later step that needs the similarity of retrieved chunks reads it here
+    rather than asking the store again."""
+
+    query: str
+    k: int
+    scope: frozenset[str]
+    hits: tuple[tuple[str, float], ...]  # (chunk_id, similarity) of indexed chunks, best first
+    docs: frozenset[str] | None  # the documents of all hits; None when a hit is of no indexed chunk
+    complete: bool  # fewer than k hits: the scope has no other vectors
+
+    def among_best(
+        self, query: str, k: int, doc_ids: Iterable[str], chunk_ids: Iterable[str]
+    ) -> dict[str, float] | None:
+        """chunk_id → similarity for those of ``chunk_ids`` that the store ranks among its top
+        ``k`` within ``doc_ids`` — what that query would return — or None when this ranking cannot
+        tell (then ask the store)."""
+        docs, wanted = set(doc_ids), set(chunk_ids)
+        if query != self.query or k != self.k or not docs <= self.scope:
+            return None
+        sims = dict(self.hits)
+        # Within part of the scope a chunk ranks no lower than within all of it; and when every hit
+        # lies in that part (or the scope has no more vectors), its top k are these same hits.
+        if wanted <= sims.keys() or self.complete or (self.docs is not None and self.docs <= docs):
+            return {c: sims[c] for c in wanted if c in sims}
+        return None
+
+
 class DenseRetriever(_ChunkRetriever):
     def hits(self, query: str) -> list[tuple[str, float]]:
         """(chunk_id, similarity), best first; [] while Chroma is unavailable."""
+        ranking = self.ranking(query)
+        return list(ranking.hits) if ranking is not None else []
+
+    def ranking(self, query: str) -> DenseRanking | None:
+        """The store's top k with its scope; None while Chroma is unavailable."""
         health = self._index.dense_health
         if not health.should_try():  # down and backing off: skip even the query embedding
             note_dense_missed()
-            return []
+            return None
         try:
             hits = self._query(query)
         except STORE_ERRORS as exc:
             # Chroma unreachable (e.g. the server stopped): no dense hits, BM25 carries the answer.
             health.failed(exc)
             note_dense_missed()
-            return []
+            return None
         health.ok()
-        return [(cid, s) for cid, s in hits if cid in self._index.chunks]
+        chunks = self._index.chunks
+        known = tuple((cid, s) for cid, s in hits if cid in chunks)
+        return DenseRanking(
+            query,
+            self._k,
+            frozenset(self._index.dense_doc_ids(self._doc_ids)),
+            known,
+            frozenset(chunks[cid].doc_id for cid, _ in known) if len(known) == len(hits) else None,
+            len(hits) < self._k,
+        )
 
     def _query(self, query: str) -> list[tuple[str, float]]:
         vector = self._index.query_vector(query)
@@ -126,25 +172,33 @@ class HybridSearcher:
     def retrieve_chunks(
         self, query: str, k: int | None = None, filters: SearchFilters | None = None, mode: Mode = "hybrid"
     ) -> list[NodeWithScore]:
+        return self._retrieve(query, k, filters, mode)[0]
+
+    def _retrieve(
+        self, query: str, k: int | None, filters: SearchFilters | None, mode: Mode
+    ) -> tuple[list[NodeWithScore], DenseRanking | None]:
+        """The ranked chunks, and the dense ranking they were fused from (None: none was made)."""
         s = self.index.settings
         k = k or s.retrieval.candidates
         doc_ids = self.index.allowed_doc_ids(filters)
         bm25 = Bm25Retriever(self.index, s.retrieval.candidates, doc_ids)
         dense = DenseRetriever(self.index, s.retrieval.candidates, doc_ids)
         if mode == "bm25":
-            return bm25.retrieve(query)[:k]
+            return bm25.retrieve(query)[:k], None
         if mode == "dense":
-            return dense.retrieve(query)[:k]
+            return dense.retrieve(query)[:k], None
         # The same fusion as ``WeightedRRFRetriever`` (kept for llama-index pipelines), without its
         # per-call set-up and instrumentation spans (~3 ms CPU per search): both rankings by id, fused,
         # and a node built only for each fused chunk.
         total = s.retrieval.bm25_weight + s.retrieval.dense_weight  # llama-index normalises the weights to sum 1
+        ranking = dense.ranking(query)
         fused = rrf(
-            [[cid for cid, _ in bm25.hits(query)], [cid for cid, _ in dense.hits(query)]],
+            [[cid for cid, _ in bm25.hits(query)], [cid for cid, _ in ranking.hits] if ranking else []],
             [s.retrieval.bm25_weight / total, s.retrieval.dense_weight / total],
             s.retrieval.rrf_k,
         )
-        return [_node(self.index.chunks[cid], score) for cid, score in fused[: min(k, 2 * s.retrieval.candidates)]]
+        nodes = [_node(self.index.chunks[cid], score) for cid, score in fused[: min(k, 2 * s.retrieval.candidates)]]
+        return nodes, ranking
 
     def search(
         self,
@@ -155,7 +209,19 @@ class HybridSearcher:
         per_page: bool = True,
     ) -> list[Passage]:
         """Best passages; with ``per_page`` only the best chunk of each page (page-level ranking)."""
-        hits = self.retrieve_chunks(query, None, filters, mode)
+        return self.search_ranked(query, k, filters, mode, per_page)[0]
+
+    def search_ranked(
+        self,
+        query: str,
+        k: int = 10,
+        filters: SearchFilters | None = None,
+        mode: Mode = "hybrid",
+        per_page: bool = True,
+    ) -> tuple[list[Passage], DenseRanking | None]:
+        """``search``, and the dense ranking of the hybrid search (None in the other modes or while
+        Chroma is unavailable)."""
+        hits, ranking = self._retrieve(query, None, filters, mode)
         out: list[Passage] = []
         seen: set[tuple[str, int]] = set()
         for hit in hits:
@@ -182,4 +248,4 @@ class HybridSearcher:
             )
             if len(out) >= k:
                 break
-        return out
+        return out, ranking

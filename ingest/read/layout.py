@@ -220,14 +220,16 @@ class StoredLayout:
 
     def boxes(self, start: int, end: int) -> list[Box]:
         """Boxes covering ``text[start:end]``: one per line the span touches."""
-        out: list[Box] = []
+        # Merged as plain [x0, y0, x1, y1] lists, a Box made once per line (not one per word and merge).
+        lines: list[list[float]] = []
         for w in sorted((w for w in self.words if w[1] > start and w[0] < end), key=lambda w: w[0]):
-            box = Box(w[2], w[3], w[4], w[5])
-            if out and abs(box.y0 - out[-1].y0) < 0.5 * box.height and box.x0 >= out[-1].x0:
-                out[-1] = out[-1].union(box)
+            x0, y0, x1, y1 = w[2], w[3], w[4], w[5]
+            if lines and abs(y0 - lines[-1][1]) < 0.5 * (y1 - y0) and x0 >= lines[-1][0]:
+                last = lines[-1]
+                lines[-1] = [min(last[0], x0), min(last[1], y0), max(last[2], x1), max(last[3], y1)]
             else:
-                out.append(box)
-        return out
+                lines.append([x0, y0, x1, y1])
+        return [Box(*line) for line in lines]
 
     def scaled_boxes(self, start: int, end: int) -> list[list[float]]:
         """Boxes of ``text[start:end]`` as [x0, y0, x1, y1] fractions of the page (top-left origin)."""

@@ -32,7 +32,11 @@ STOPWORDS = frozenset(STOPWORDS_DUTCH) | _EXTRA_STOPWORDS
 def fold(text: str) -> str:
     """Lower-case and strip accents: 'geëvalueerd' and 'geevalueerd' match."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if decomposed.isascii():  # no marks to strip (most chunks after NFKD)
+        return decomposed
+    # Look up each distinct character once, not every character of the text (~90 folds per ask).
+    marks = [ch for ch in set(decomposed) if unicodedata.combining(ch)]
+    return decomposed.translate(dict.fromkeys(map(ord, marks))) if marks else decomposed
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ from assistant.answering.citations import quote_span
 from assistant.answering.engine import AnswerEngine
 from assistant.answering.extractive import contains_phrase, defines_term
 from assistant.answering.instruction_guard import is_instruction_like
+from assistant.answering.retrieve import PASSAGES, dense_similarities
 from assistant.models import SearchFilters
 from assistant.retrieval.dense_health import dense_use
 from assistant.retrieval.hybrid import Bm25Retriever, DenseRetriever, HybridSearcher, WeightedRRFRetriever
@@ -121,6 +122,28 @@ def test_hybrid_ranking_is_the_llama_index_fusion(
             fast = [(n.node.node_id, n.score) for n in searcher.retrieve_chunks(str(q["question"]), filters=filters)]
             assert fast == _llama_index_fusion(searcher, str(q["question"]), filters)
             assert fast
+
+
+def test_support_reads_the_dense_similarities_retrieval_had(
+    searcher: HybridSearcher, dev_questions: list[dict[str, Any]]
+) -> None:
+    """The similarities support reads from retrieval's dense ranking are the ones a store query
+    in the passages' documents returns, and most asks need no such query."""
+    index = searcher.index
+    one_doc = SearchFilters(doc_ids=[sorted(index.documents)[0]])
+    saved = 0
+    for q in dev_questions:
+        for filters in (None, one_doc):
+            query = str(q["question"])
+            passages, ranking = searcher.search_ranked(query, k=PASSAGES, filters=filters, per_page=False)
+            assert ranking is not None
+            assert dense_similarities(index, query, passages, ranking=ranking) == dense_similarities(
+                index, query, passages
+            )
+            docs = index.dense_doc_ids(sorted({p.doc_id for p in passages[:5]}))
+            top = [p.chunk_id for p in passages[:5]]
+            saved += ranking.among_best(query, index.settings.retrieval.candidates, docs, top) is not None
+    assert saved > len(dev_questions)
 
 
 def _counting(index: SearchIndex) -> list[str]:

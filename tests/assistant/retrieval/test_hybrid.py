@@ -1,13 +1,16 @@
-"""Hybrid retrieval on the real corpus: page-level recall, filters applied before ranking."""
+"""Hybrid retrieval on the real corpus: page-level recall, filters applied before ranking; and
+on synthetic vectors, what a dense ranking can tell of a narrower query without running it."""
 
 from __future__ import annotations
 
+import math
+import random
 from typing import Any
 
 import pytest
 
 from assistant import Assistant, SearchFilters, Settings
-from assistant.retrieval.hybrid import HybridSearcher
+from assistant.retrieval.hybrid import DenseRanking, HybridSearcher
 from evals.retrieval_recall import evaluate
 
 
@@ -63,3 +66,43 @@ def test_filter_matching_nothing_returns_nothing(searcher: HybridSearcher) -> No
 def test_a_maatregel_id_finds_its_row(searcher: HybridSearcher) -> None:
     hits = searcher.search("maatregel 9b trekker", k=3, mode="bm25")
     assert ("strategie-woonzorgopgave-gooi-en-vechtstreek-2025.pdf", 16) in {(h.file, h.page) for h in hits}
+
+
+def _top(
+    vectors: dict[str, tuple[str, list[float]]], query: list[float], k: int, docs: set[str]
+) -> list[tuple[str, float]]:
+    """An exact store: the top ``k`` (chunk_id, cosine similarity) within ``docs``."""
+
+    def cosine(v: list[float]) -> float:
+        return sum(a * b for a, b in zip(v, query, strict=True)) / (math.hypot(*v) * math.hypot(*query))
+
+    sims = [(cid, cosine(v)) for cid, (doc, v) in vectors.items() if doc in docs]
+    return sorted(sims, key=lambda h: -h[1])[:k]
+
+
+def test_a_dense_ranking_answers_a_narrower_query_as_the_store_would() -> None:
+    rng = random.Random(17)
+    told = 0
+    for trial in range(300):
+        docs = [f"d{i}" for i in range(rng.randrange(1, 6))]
+        sizes = {d: rng.randrange(0, 25) for d in docs}
+        vectors = {f"{d}-{i}": (d, [rng.gauss(0, 1) for _ in range(4)]) for d in docs for i in range(sizes[d])}
+        query, k = [rng.gauss(0, 1) for _ in range(4)], rng.choice([5, 10, 40])
+        scope = set(rng.sample(docs, rng.randrange(1, len(docs) + 1)))
+        hits = _top(vectors, query, k, scope)
+        ranking = DenseRanking(
+            "q", k, frozenset(scope), tuple(hits), frozenset(vectors[c][0] for c, _ in hits), len(hits) < k
+        )
+        narrower = set(rng.sample(sorted(scope), rng.randrange(1, len(scope) + 1)))
+        in_narrower = [c for c, (d, _) in vectors.items() if d in narrower]
+        wanted = set(rng.sample(in_narrower, min(len(in_narrower), 5)))
+        if trial % 3 == 0:  # often retrieval's own best: all among the ranking's hits
+            wanted = {c for c, _ in hits if vectors[c][0] in narrower}
+        known = ranking.among_best("q", k, narrower, wanted)
+        if known is not None:
+            told += 1
+            assert known == {c: s for c, s in _top(vectors, query, k, narrower) if c in wanted}
+        assert ranking.among_best("another query", k, narrower, wanted) is None
+        assert ranking.among_best("q", k + 1, narrower, wanted) is None
+        assert ranking.among_best("q", k, narrower | {"elsewhere"}, wanted) is None  # outside its scope
+    assert told > 150
