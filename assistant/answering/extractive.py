@@ -408,6 +408,56 @@ def grounded(names: list[str], passage: Passage, index: SearchIndex) -> bool:
     return mentions_all(names, f"{passage.text} {passage.section} {head} {about_text(index, passage.doc_id)}")
 
 
+# Names listed side by side: "de gemeenten Turfhaven, Rietwolde en Lindeveld", "A · B · C".
+_NAME = r"[A-ZÀ-Ý][\w’'-]*(?:\s+[A-ZÀ-Ý][\w’'-]*)*"
+_LIST_SEP = r"\s*[,·•;]\s*|\s+(?:en|of|and|or)\s+"
+_ENUMERATION = re.compile(rf"{_NAME}(?:(?:{_LIST_SEP}){_NAME})+")
+
+
+# Words that give each listed member the value: "in Velsen en Beverwijk (beide 12%)".
+_DISTRIBUTIVE = re.compile(r"\b(beide|allebei|elk|elke|ieder|iedere|respectievelijk|both|each|respectively)\b", re.I)
+
+
+def outside_enumerations(text: str, names: list[str]) -> str:
+    """``text`` without the enumerations of names that hold a name not asked: what is said of
+    "Turfhaven, Rietwolde en Lindeveld" together is said of the group, not of one member —
+    unless the text gives it to each of them ("beide", "elk", "respectievelijk")."""
+    if _DISTRIBUTIVE.search(text):
+        return text
+
+    def keep(m: re.Match[str]) -> str:
+        return m.group(0) if all(_is_asked(item, names) for item in re.split(_LIST_SEP, m.group(0))) else " "
+
+    return _ENUMERATION.sub(keep, text)
+
+
+def _is_asked(item: str, names: list[str]) -> bool:
+    """Is a listed item (part of) an asked name? ("Dijk en Waard" reads as a list of two.)"""
+    hay = fold(item)
+    return any(form in hay for n in names for form in _name_forms(n))
+
+
+def names_itself(names: list[str], c: Candidate, index: SearchIndex) -> bool:
+    """Does the unit say its number of one of ``names``: the name in the unit itself, its
+    heading, section, column names or page header — not only as one of a list with other
+    names — or in what its document is about alone (its title, its author, its one
+    municipality)? A number elsewhere on the passage, or in a document about a region the
+    place belongs to, counts something else ("the region has 62,000 inhabitants")."""
+    page = c.page_units
+    context = [c.text, c.passage.section, (index.page_text(c.passage.doc_id, c.passage.page) or "")[:PAGE_HEAD_CHARS]]
+    if page is not None:
+        context.append(page.heading_at(c.start))
+        if c.unit is not None and c.unit.kind == "row":
+            context.append(" ".join(page.headers.get(c.unit.block, [])))
+    doc = index.documents.get(c.passage.doc_id)
+    own = ""
+    if doc is not None:
+        places = [str(m) for m in doc.meta.get("municipalities", []) or []]
+        own = f"{doc.title} {doc.meta.get('organisation', '')} {places[0] if len(places) == 1 else ''}"
+    hay = " ".join([own, *(outside_enumerations(piece, names) for piece in context)])
+    return any(mentions_all([n], hay) for n in names)
+
+
 def evidence_support(
     profile: QuestionProfile,
     cands: list[Candidate],
@@ -424,8 +474,8 @@ def evidence_support(
     similarity of its chunk to the question (``dense``: chunk_id → cosine; ``dense_weight``:
     its share in the blend), so a paraphrase without the question's words still counts.
     A unit only counts when its passage is about every one of ``names`` (see
-    ``grounding_names``), and, for a
-    question that asks for an amount or a count, when it holds one."""
+    ``grounding_names``), and, for a question that asks for an amount or a count, when it
+    holds one and says whose it is (see ``names_itself``)."""
     weights = term_weights(profile, index, profile.language == "en", 0.3)
     typed = profile.expects != "any" and (profile.kind == "number" or profile.expects == "money")
     names = names or []
@@ -437,7 +487,7 @@ def evidence_support(
         cid = c.passage.chunk_id
         if cid not in about:
             about[cid] = grounded(names, c.passage, index)
-        if not about[cid]:
+        if not about[cid] or (typed and names and not names_itself(names, c, index)):
             continue
         lexical = covered(weights, c.tokens | c.section_tokens)
         blended = (1 - dense_weight) * lexical + dense_weight * dense_share((dense or {}).get(cid))
