@@ -29,7 +29,11 @@ _DEFINES = re.compile(
 )
 _VALUE = {
     # A reason is said with a causal word, whatever it is about.
-    "reason": re.compile(r"\b(omdat|doordat|want|vanwege|daardoor|dankzij|wegens|because|due to|since)\b", re.I),
+    "reason": re.compile(
+        r"\b(omdat|doordat|want|vanwege|daardoor|dankzij|wegens|immers|namelijk|aangezien|daarom|zodat|"
+        r"because|due to|since|therefore|so that)\b",
+        re.I,
+    ),
     "money": re.compile(r"€|\beuro\b|\bmiljoen\b|\bmiljard\b", re.I),
     "percentage": re.compile(r"\d\s?%|\bprocent\b", re.I),
     "duration": re.compile(r"\d+\s*(dag|dagen|week|weken|maand|maanden|jaar|jaren|uur)\b", re.I),
@@ -410,8 +414,8 @@ def grounded(names: list[str], passage: Passage, index: SearchIndex) -> bool:
 
 # Names listed side by side: "de gemeenten Turfhaven, Rietwolde en Lindeveld", "A · B · C".
 _NAME = r"[A-ZÀ-Ý][\w’'-]*(?:\s+[A-ZÀ-Ý][\w’'-]*)*"
-_LIST_SEP = r"\s*[,·•;]\s*|\s+(?:en|of|and|or)\s+"
-_ENUMERATION = re.compile(rf"{_NAME}(?:(?:{_LIST_SEP}){_NAME})+")
+_LIST_SEP = re.compile(r"\s*[,·•;]\s*|\s+(?:en|of|and|or)\s+")
+_ENUMERATION = re.compile(rf"{_NAME}(?:(?:{_LIST_SEP.pattern}){_NAME})+")
 
 
 # Words that give each listed member the value: "in Velsen en Beverwijk (beide 12%)".
@@ -426,7 +430,7 @@ def outside_enumerations(text: str, names: list[str]) -> str:
         return text
 
     def keep(m: re.Match[str]) -> str:
-        return m.group(0) if all(_is_asked(item, names) for item in re.split(_LIST_SEP, m.group(0))) else " "
+        return m.group(0) if all(_is_asked(item, names) for item in _LIST_SEP.split(m.group(0))) else " "
 
     return _ENUMERATION.sub(keep, text)
 

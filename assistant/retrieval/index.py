@@ -256,10 +256,11 @@ class SearchIndex:
         """The document's running header and footer lines (``ingest.read.structure.furniture``)."""
         if doc_id not in self.documents:
             return frozenset()
-        return self._furniture(self.version, doc_id)
+        return self._furniture(self.version, doc_id, self.documents[doc_id].page_count)
 
-    def _read_furniture(self, version: str, doc_id: str) -> frozenset[str]:
-        pages = self.documents[doc_id].page_count
+    def _read_furniture(self, version: str, doc_id: str, pages: int) -> frozenset[str]:
+        # Bound to the index that made the cache, which views and snapshots share: everything it
+        # needs comes in as arguments or from the shared registry, never from that index's documents.
         # Straight from the registry: a long document must not push the answer pages out of the cache.
         return furniture([self.registry.page_text(doc_id, p) or "" for p in range(1, pages + 1)])
 

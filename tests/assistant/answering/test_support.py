@@ -231,3 +231,19 @@ def test_a_procedure_step_is_quoted_with_its_own_sentences_up_to_its_share() -> 
     assert _step_extent(step, 16) == 2  # 4 + 5 + 5 words fit, the third sentence would not
     assert _step_extent(step, 1000) == 4  # never past the next step's heading
     assert _step_extent(step, 1) == 1  # at least one sentence of the step
+
+
+def test_a_reason_is_recognised_by_its_connective_whatever_it_is_about() -> None:
+    from assistant.answering.extractive import has_expected_value
+    from assistant.question.analysis import analyse
+
+    why = analyse("Waarom neemt de gemeente de regie?")
+    assert why.expects == "reason"
+    for sentence in (
+        "De gemeente pakt de regie: zij behartigt immers de belangen van al haar burgers.",
+        "Dat is nodig, aangezien de vraag naar zorg stijgt.",
+        "De raad kiest daarom voor kleine woningen.",
+        "De provincie wordt betrokken omdat zij de afstemming regelt.",
+    ):
+        assert has_expected_value(why, sentence), sentence
+    assert not has_expected_value(why, "De gemeente pakt de regie in het proces.")
