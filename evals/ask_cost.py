@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
                 "embed_cpu_ms": percentiles(embed_ms),
                 "other_cpu_ms": percentiles([c - e for c, e in zip(cpu_ms, embed_ms, strict=True)]),
                 "wall_ms": percentiles(wall_ms),
-                "query_runtime": getattr(kb.embedder, "query_runtime", kb.embedder.model_name),
+                "embed_runtime": getattr(kb.embedder, "embed_runtime", kb.embedder.model_name),
                 "load_average": load_average(),
             }
         )

