@@ -63,10 +63,6 @@ class Unit:
     block: int  # index of its block on the page
     label: str | None = None
 
-    @property
-    def span(self) -> tuple[int, int]:
-        return self.start, self.end
-
 
 @dataclass
 class PageUnits:
@@ -225,10 +221,12 @@ def build_units(layout: PageLayout, stored: StoredLayout, furniture: frozenset[s
                 if len(pieces) > 1:
                     items[-1], tail = pieces[0], pieces[1:]
             lead = items[0][0]
+            before = _last_sentence(out, i - 1)
+            counted = announced_count(text[before.start : before.end]) if before is not None else None
             if prev_end_colon and prev_end_colon[0] == i - 1:
                 lead = prev_end_colon[1]
                 out.announces[lead] = i
-            elif (before := _last_sentence(out, i - 1)) and announced_count(text[slice(*before.span)]) == len(items):
+            elif before is not None and counted == len(items):
                 lead = before.start  # "We werken aan vier speerpunten." and then four items
                 out.announces[lead] = i
             out.lists[i] = (lead, items[-1][1])

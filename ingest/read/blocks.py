@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from ingest.read.layout import Block, Box, Cell, Line, PageLayout, Word, union_all
 from ingest.read.pdf_words import Rule
-from ingest.read.structure import boilerplate_key, furniture
+from ingest.read.structure import PAGE_NUMBER, boilerplate_key, furniture
 
 # A bullet stands apart from its text, except a dash typed against a capital ("-We zetten in …"):
 # a word broken at a hyphen never carries on with a capital.
@@ -709,7 +709,6 @@ MARGIN_ZONE = 0.08
 # A heading at the top of a column, or a column's last lines near the bottom, sit in the zone
 # too, but close to the text they belong to, and only once.
 MARGIN_SEPARATION = 2.0
-_PAGE_NUMBER = re.compile(r"^\W*(?:p|pag|pagina|blz|page)?\.?\s*\d{1,4}(?:\s*(?:van|/|of)\s*\d{1,4})?\W*$", re.I)
 
 
 def in_margin(block: Block, layout: PageLayout, furniture: Collection[str] = frozenset()) -> bool:
@@ -721,7 +720,7 @@ def in_margin(block: Block, layout: PageLayout, furniture: Collection[str] = fro
     if len(block.text) >= 100 or not (top or bottom):
         return False
     lines = [ln.text for ln in block.all_lines if ln.text.strip()]
-    if _PAGE_NUMBER.match(block.text.strip()) or (lines and all(boilerplate_key(t) in furniture for t in lines)):
+    if PAGE_NUMBER.match(block.text.strip()) or (lines and all(boilerplate_key(t) in furniture for t in lines)):
         return True
     line_height = box.height / max(len(lines), 1)
     gaps = [

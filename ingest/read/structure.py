@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 _NUMBERED_HEADING = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<title>[A-ZÀ-Ý(‘'\"“].*)$")
 _BIJLAGE_HEADING = re.compile(r"^(?P<num>Bijlage\s+(?:\d{1,2}|[A-Z]))\b\s*[:.\-–]?\s*(?P<title>.*)$")
-_PAGE_NUMBER = re.compile(r"^(?:pagina\s+)?\d{1,4}(?:\s*(?:van|/)\s*\d{1,4})?$", re.IGNORECASE)
+PAGE_NUMBER = re.compile(r"^(?:pagina\s+)?\d{1,4}(?:\s*(?:van|/)\s*\d{1,4})?$", re.IGNORECASE)
 _URL_ONLY = re.compile(r"^(?:https?://|www\.|mailto:)\S+$", re.IGNORECASE)
 _TOC_TAIL = re.compile(r"(?:\.{3,}|\s)\d{1,3}$")
 _SENTENCE_END = (".", ",", ";", ":", "!")
@@ -76,7 +76,7 @@ def _is_edge_noise(line: Line, index: int, total: int, boiler: set[str]) -> bool
     at_edge = index < 3 or index >= total - 3
     if at_edge and boilerplate_key(line.text) in boiler:
         return True
-    if at_edge and _PAGE_NUMBER.match(line.text):
+    if at_edge and PAGE_NUMBER.match(line.text):
         return True
     return bool(_URL_ONLY.match(line.text))
 

